@@ -1,0 +1,3 @@
+"""tradeoff: the principal-level system design playbook as software."""
+
+__version__ = "0.1.0"
