@@ -1,0 +1,112 @@
+"""The thresholds table: loaded from knowledge/thresholds.yaml, overridable per design or run."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tradeoff.errors import UsageError
+from tradeoff.model import quantity as q
+
+_PARSERS = {"count": q.parse_count, "bytes": q.parse_bytes, "data_rate": q.parse_data_rate}
+
+
+class Threshold(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    metric: str
+    kind: Literal["count", "bytes", "data_rate"]
+    value: float
+    text: str  # the value as written in the table
+    unit: str
+    rationale: str
+    source: str
+    callout: str
+    overridden: bool = False
+
+    def format(self, x: float) -> str:
+        if self.kind == "bytes":
+            return q.fmt_bytes(x)
+        if self.kind == "data_rate":
+            return q.fmt_data_rate(x)
+        return q.fmt_count(x)
+
+
+class Default(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Any
+    rationale: str
+    source: str
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    defaults: dict[str, Default]
+    thresholds: dict[str, Threshold]
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "override") -> "Table":
+        """A copy with some values replaced; unknown names and unreadable values are errors."""
+        if not overrides:
+            return self
+        th = dict(self.thresholds)
+        for name, value in overrides.items():
+            if name not in th:
+                import difflib
+
+                close = difflib.get_close_matches(name, list(th), n=1)
+                raise UsageError(f"{origin}: unknown threshold '{name}'",
+                                 f"did you mean '{close[0]}'?" if close else f"known: {', '.join(th)}")
+            old = th[name]
+            if isinstance(value, dict):
+                value = value.get("value")
+            try:
+                parsed = _PARSERS[old.kind](value)
+            except q.QuantityError as exc:
+                raise UsageError(f"{origin}: threshold '{name}': {exc}", exc.hint) from None
+            th[name] = old.model_copy(update={"value": parsed, "text": str(value), "overridden": True})
+        return Table(defaults=self.defaults, thresholds=th)
+
+
+@lru_cache(maxsize=1)
+def default_table() -> Table:
+    text = resources.files("tradeoff.knowledge").joinpath("thresholds.yaml").read_text(encoding="utf-8")
+    return parse_table(yaml.safe_load(text), "thresholds.yaml")
+
+
+def parse_table(raw: Any, origin: str) -> Table:
+    try:
+        thresholds = {}
+        for name, entry in (raw.get("thresholds") or {}).items():
+            parsed = _PARSERS[entry["kind"]](entry["value"])
+            thresholds[name] = Threshold(name=name, text=str(entry["value"]),
+                                         **{**entry, "value": parsed})
+        return Table(defaults={k: Default(**v) for k, v in (raw.get("defaults") or {}).items()},
+                     thresholds=thresholds)
+    except (ValidationError, KeyError, TypeError, AttributeError, q.QuantityError) as exc:
+        raise UsageError(f"{origin}: malformed thresholds table: {exc}".splitlines()[0],
+                         "each threshold needs metric, kind, value, unit, rationale, source, callout") from None
+
+
+def load_overrides(path: str | Path) -> dict[str, Any]:
+    """A user's override file: a YAML mapping of threshold name to value."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise UsageError(f"{where}: YAML syntax error", "the file is a mapping `name: value`") from None
+    if isinstance(raw, dict) and "thresholds" in raw and isinstance(raw["thresholds"], dict):
+        raw = raw["thresholds"]
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path}: expected a mapping of threshold name to value", "e.g. cache_read_qps: 20K")
+    return raw
