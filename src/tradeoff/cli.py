@@ -1,10 +1,166 @@
-"""The command line: parse options, call the library, print. No logic lives here."""
+"""tradeoff: the principal-level system design playbook as software.
+
+The command line is a thin shell: parse options, call one library function, print.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error.
+"""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Callable, Optional
+
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None,
+                  pretty_exceptions_enable=False)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class ConventionOpt(str, Enum):
+    exact = "exact"
+    shortcut = "shortcut"
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def handles_errors(fn: Callable) -> Callable:
+    """Turn tradeoff's own errors into `file:line:col: message` + hint on stderr, exit 2."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        from tradeoff.errors import TradeoffError
+
+        try:
+            return fn(*args, **kwargs)
+        except TradeoffError as exc:
+            sys.stderr.write(exc.render() + "\n")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _load(design: str):
+    from tradeoff.examples import resolve
+    from tradeoff.io.load import load_design
+
+    return load_design(resolve(design))
+
+
+def _table(thresholds: Optional[Path]):
+    if thresholds is None:
+        return None
+    from tradeoff.estimate.thresholds import default_table, load_overrides
+
+    return default_table().with_overrides(load_overrides(thresholds), str(thresholds))
+
+
+DESIGN_ARG = typer.Argument(..., help="a *.design.yaml file, or the name of a bundled example")
+
+
+@app.command()
+@handles_errors
+def check(design: str = DESIGN_ARG) -> None:
+    """Validate a design: every error with file:line:col and a hint."""
+    d = _load(design)
+    n = sum(1 for _ in d.walk())
+    typer.echo(f"{design}: ok ({len(d.use_cases)} use cases, {len(d.components)} components, {n} elements)")
+
+
+@app.command()
+@handles_errors
+def estimate(
+    design: str = DESIGN_ARG,
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    convention: Optional[ConventionOpt] = typer.Option(None, help="exact calendar or interview shortcuts; "
+                                                       "default: the design's own"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+    derivations: bool = typer.Option(True, help="show how each number was computed"),
+) -> None:
+    """Phase 2: QPS, storage, bandwidth and cache, with the numbers that drive decisions."""
+    from tradeoff.estimate.engine import estimate as run
+    from tradeoff.render import estimate as render
+
+    est = run(_load(design), convention.value if convention else None, _table(thresholds))
+    if format is Format.json:
+        sys.stdout.write(render.to_json(est))
+    elif format is Format.md:
+        sys.stdout.write(render.to_markdown(est))
+    else:
+        _console().print(render.to_rich(est, derivations))
+
+
+@app.command()
+@handles_errors
+def new(
+    name: str = typer.Argument(..., help="the design's name; writes NAME.design.yaml"),
+    from_: Optional[str] = typer.Option(None, "--from", help="seed from a bundled problem (see `tradeoff problems`)"),
+    directory: Path = typer.Option(Path("."), "--dir", help="where to write it"),
+) -> None:
+    """Write a commented design skeleton with every phase (never overwrites)."""
+    from tradeoff.io.skeleton import new_design
+
+    path = new_design(name, directory, from_)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+@handles_errors
+def schema(output: Optional[Path] = typer.Option(None, "-o", "--output", help="write to a file instead")) -> None:
+    """JSON Schema of the design file, for editor completion."""
+    from tradeoff.io.schema import design_schema_json
+
+    text = design_schema_json()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@app.command()
+@handles_errors
+def problems() -> None:
+    """The problem bank: bundled example designs."""
+    from tradeoff.examples import example_path, list_examples
+    from tradeoff.io.load import load_design
+
+    for name in list_examples():
+        d = load_design(example_path(name))
+        typer.echo(f"{name:<16} {d.title or d.name}")
+
+
+@app.command()
+@handles_errors
+def analyze(
+    design: str = DESIGN_ARG,
+    out: Path = typer.Option(Path("tradeoff-out"), "-o", "--out", help="folder for the reports"),
+    convention: Optional[ConventionOpt] = typer.Option(None, help="exact or shortcut"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds"),
+) -> None:
+    """The main job: check and estimate into one folder, with a summary on screen."""
+    from tradeoff.analyze import analyze as run
+    from tradeoff.examples import resolve
+    from tradeoff.render import estimate as render
+
+    result = run(resolve(design), out, convention.value if convention else None, _table(thresholds))
+    console = _console()
+    console.print(render.to_rich(result.estimate, derivations=False))
+    for path in result.written:
+        console.print(f"wrote {path}")
 
 
 @app.command()

@@ -1,0 +1,42 @@
+"""`tradeoff analyze`: the main job. Today check + estimate; later issues add the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tradeoff.errors import UsageError
+from tradeoff.estimate.engine import Estimate, estimate
+from tradeoff.estimate.thresholds import Table
+from tradeoff.io.load import load_design
+from tradeoff.model.design import Design
+
+
+@dataclass
+class Analysis:
+    design: Design
+    estimate: Estimate
+    written: list[Path] = field(default_factory=list)
+
+
+def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None = None,
+            table: Table | None = None) -> Analysis:
+    """Load, estimate, and write every report into `out_dir` (only files tradeoff owns)."""
+    from tradeoff.render.estimate import to_json, to_markdown
+
+    design_path = Path(design_path)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder", "name a folder for the reports with -o")
+    design = load_design(design_path)
+    est = estimate(design, convention, table)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"estimate.json": to_json(est), "estimate.md": to_markdown(est)}
+    written = []
+    for name, text in files.items():
+        target = out / name
+        if target.resolve() == design_path.resolve():
+            raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another -o folder")
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return Analysis(design, est, written)
