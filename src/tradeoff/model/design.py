@@ -402,15 +402,13 @@ class Hop(Element):
     note: Text | None = None
 
 
-HopIn = Hop  # YAML may write a hop as a bare component id; see Flow._hops
-
-
 class Flow(Element):
     """A read path or a write path: ordered hops from the client inward."""
 
     id: Id
     use_case: Ref | None = None
-    hops: list[Hop] = Field(min_length=1)
+    # A hop may be written as a bare component id; _hops turns it into a Hop before validation.
+    hops: list[Hop | Id] = Field(min_length=1)  # type: ignore[assignment]
     protocol: Protocol | None = None
     narration: Text | None = Field(None, description="what you say as you draw it")
 
