@@ -74,10 +74,19 @@ DESIGN_ARG = typer.Argument(..., help="a *.design.yaml file, or the name of a bu
 @app.command()
 @handles_errors
 def check(design: str = DESIGN_ARG) -> None:
-    """Validate a design: every error with file:line:col and a hint."""
+    """Validate a design: every error with file:line:col and a hint; then what each phase lacks."""
+    from tradeoff.model.completeness import phases
+
     d = _load(design)
     n = sum(1 for _ in d.walk())
     typer.echo(f"{design}: ok ({len(d.use_cases)} use cases, {len(d.components)} components, {n} elements)")
+    for p in phases(d):
+        state = "missing" if not p.present else ("complete" if not p.missing else "partial")
+        line = f"  {p.phase:<20} {state}"
+        if p.present and p.missing:
+            shown = ", ".join(p.missing[:6]) + (f" (+{len(p.missing) - 6} more)" if len(p.missing) > 6 else "")
+            line += f": no {shown}"
+        typer.echo(line)
 
 
 @app.command()

@@ -212,6 +212,8 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
             b = avg * size
             out.add(Figure(f"{t.use_case}.bandwidth.{direction}.avg", f"{t.use_case}: bandwidth {direction}",
                            b, "B/s", f"{_n(avg)} req/s x {q.fmt_bytes(size)} = {q.fmt_data_rate(b)}"))
+            out.add(Figure(f"{t.use_case}.bandwidth.{direction}.peak", f"{t.use_case}: peak bandwidth {direction}",
+                           b * mult, "B/s", f"{_n(avg * mult)} req/s x {q.fmt_bytes(size)} = {q.fmt_data_rate(b * mult)}"))
             bw[direction] += b
             bw[f"{direction}_peak"] += b * mult
         if t.fanout is not None:
