@@ -181,7 +181,7 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
     totals = {("read", "avg"): 0.0, ("write", "avg"): 0.0}
     bw = {"in": 0.0, "out": 0.0, "in_peak": 0.0, "out_peak": 0.0}
     peaks = {"read": 0.0, "write": 0.0}
-    daily_reads: dict[str, float] = {}
+    daily_requests: dict[str, float] = {}
     fanout_avg = fanout_peak = 0.0
     for t in est_in.traffic:
         got = rate_of(t)
@@ -202,8 +202,7 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
                        assumed=t.peak_multiplier is None and peak is None))
         totals[(op, "avg")] += avg
         peaks[op] += avg * mult
-        if t.operation is Operation.read:
-            daily_reads[t.use_case] = day_count
+        daily_requests[t.use_case] = day_count
         for direction, size, name in (("in", t.request_size, "request_size"), ("out", t.response_size, "response_size")):
             if size is None:
                 if (direction == "in") == (t.operation is Operation.write):
@@ -228,7 +227,7 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
                for op in ("read", "write")}
         _totals(out, ops, totals, peaks, bw, fanout_avg, fanout_peak, req)
     _storage(out, est_in.storage, rates, conv, est_in.horizon or _duration(table.defaults["storage_horizon"].value))
-    _cache(out, design, daily_reads, table)
+    _cache(out, design, daily_requests, table)
     _callouts(out, table)
     _stated(out, est_in.stated)
     return out
@@ -242,6 +241,9 @@ def _dau(design: Design, out: Estimate) -> float | None:
     users = design.requirements.users if design.requirements else None
     if users is None:
         return None
+    if users.peak_concurrent is not None:
+        out.add(Figure("users.peak_concurrent", "peak concurrent users", users.peak_concurrent, "users",
+                       f"{_n(users.peak_concurrent)} concurrent at peak (stated)"))
     if users.dau is not None:
         out.add(Figure("users.dau", "daily active users", users.dau, "users", f"{_n(users.dau)} DAU (stated)"))
         return users.dau
@@ -352,14 +354,18 @@ def _storage(out: Estimate, entities: list[StoredEntity], rates: dict[str, Rate]
                            f"{' + '.join(parts) or 'all data counted hot (no hot window given)'} = {q.fmt_bytes(sums[k])}"))
 
 
-def _cache(out: Estimate, design: Design, daily_reads: dict[str, float], table: Table) -> None:
+def _cache(out: Estimate, design: Design, daily_requests: dict[str, float], table: Table) -> None:
+    """20% of the daily reads x object size. By default every read use case; a design may name
+    the use cases whose requests read the cache (a write that looks up membership counts)."""
     est_in = design.estimates
     sizing = est_in.cache if est_in else None
+    by_uc = {t.use_case: t for t in est_in.traffic}
+    reads_by_default = [uc for uc in daily_requests if by_uc[uc].operation is Operation.read]
+    chosen = sizing.use_cases if sizing and sizing.use_cases else reads_by_default
+    daily_reads = {uc: daily_requests[uc] for uc in chosen if uc in daily_requests}
     if not daily_reads:
         return
     frac = sizing.fraction_of_daily_reads if sizing else q.parse_fraction(table.defaults["cache_fraction"].value)
-    chosen = (sizing.use_cases if sizing and sizing.use_cases else list(daily_reads))
-    by_uc = {t.use_case: t for t in est_in.traffic}
     total = 0.0
     parts = []
     for uc in chosen:

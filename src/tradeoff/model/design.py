@@ -63,6 +63,7 @@ class Users(Element):
     daily_active_fraction: Fraction | None = Field(None, description="DAU/MAU; with mau, derives dau")
     growth: Text | None = Field(None, description="the growth trajectory in words")
     growth_per_year: Multiplier | None = Field(None, description="yearly growth factor, e.g. 2x")
+    peak_concurrent: Count | None = Field(None, description="peak concurrent users (open connections, sessions)")
     regions: list[Text] = Field(default_factory=list)
 
 
@@ -374,10 +375,10 @@ class Component(Element):
     layer: LBLayer | None = Field(None, description="for load balancers: L4 or L7")
     holds: Text | None = Field(None, description="what a data store or cache holds, in words")
     entities: list[Ref] = Field(default_factory=list, description="stored entities it holds")
-    replicas: int = Field(1, ge=1)
+    replicas: int = Field(1, ge=1, description="instances (nodes) in total, across all shards; each serves requests")
     zones: int | None = Field(None, ge=1, description="availability zones the replicas span")
     regions: int | None = Field(None, ge=1)
-    shards: int | None = Field(None, ge=1)
+    shards: int | None = Field(None, ge=1, description="partitions spread over the replicas; copies per shard = replicas / shards")
     partition_key: Text | None = None
     hit_ratio: Fraction | None = Field(None, description="for caches and CDNs")
     ttl: Duration | None = None
@@ -397,7 +398,9 @@ class Component(Element):
 
 class Hop(Element):
     component: Ref
-    calls: float = Field(1.0, gt=0, description="calls per request (fan-out)")
+    calls: float = Field(1.0, gt=0, description=(
+        "calls per call of the previous hop (fan-out); multiplies along the path. After a cache or CDN "
+        "with a hit_ratio, only its misses continue to the next hop"))
     protocol: Protocol | None = None
     note: Text | None = None
 

@@ -9,7 +9,7 @@ from tradeoff.estimate.engine import Estimate, Figure
 
 #: the order and grouping of the headline figures
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("Traffic", ["users.dau", "qps.read.avg", "qps.read.peak", "qps.write.avg", "qps.write.peak",
+    ("Traffic", ["users.dau", "users.peak_concurrent", "qps.read.avg", "qps.read.peak", "qps.write.avg", "qps.write.peak",
                  "qps.total.avg", "qps.total.peak", "read_write_ratio", "fanout.avg", "fanout.peak"]),
     ("Storage", ["storage.per_day", "storage.per_month", "storage.per_year", "storage.total",
                  "storage.total_replicated", "storage.hot", "storage.cold"]),
