@@ -173,6 +173,37 @@ def analyze(
 
 
 @app.command()
+@handles_errors
+def options(
+    table: str = typer.Argument(..., help="data_storage, communication, compute, caching, event_driven, "
+                                           "consistency or load_balancing"),
+    need: list[str] = typer.Option([], "--need", help="a need as FACT=VALUE, e.g. queries=key_lookup "
+                                                     "or qps.read.peak=100K; repeatable"),
+    design: Optional[str] = typer.Option(None, "--design", help="take the needs from a design's facts"),
+) -> None:
+    """The options of one reference table, ranked for the stated needs, each with why."""
+    from rich.table import Table
+
+    from tradeoff.knowledge.facts import design_facts, parse_needs
+    from tradeoff.knowledge.options import rank
+
+    facts: dict = {}
+    if design is not None:
+        from tradeoff.estimate.engine import estimate as run
+
+        d = _load(design)
+        facts = design_facts(d, run(d))
+    facts.update(parse_needs(need))
+    ranked = rank(table, facts)
+    out = Table(title=f"{table}: options ranked for the stated needs")
+    for col in ("#", "option", "score", "why", "technologies"):
+        out.add_column(col, overflow="fold")
+    for i, r in enumerate(ranked, 1):
+        out.add_row(str(i), r.option.name, f"{r.score:+d}", r.why, ", ".join(r.option.technologies[:4]))
+    _console().print(out)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     from tradeoff import __version__

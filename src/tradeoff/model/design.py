@@ -79,13 +79,52 @@ class Processing(str, Enum):
     mixed = "mixed"
 
 
+class QueryKind(str, Enum):
+    """The shapes of query a system must answer; they decide which storage options fit."""
+
+    key_lookup = "key_lookup"
+    range_scan = "range_scan"
+    time_range = "time_range"
+    full_text = "full_text"
+    faceted_filter = "faceted_filter"
+    graph_traversal = "graph_traversal"
+    joins = "joins"
+    transactions = "transactions"
+    ad_hoc = "ad_hoc"
+    aggregation = "aggregation"
+    blob = "blob"
+
+
+class Realtime(str, Enum):
+    none = "none"
+    server_push = "server_push"
+    bidirectional = "bidirectional"
+
+
 class AccessPatterns(Element):
     """Read-heavy or write-heavy? Bursty or steady? Real-time or batch?"""
 
     read_write_ratio: Ratio | None = Field(None, description="reads per write, e.g. 100:1")
     shape: TrafficShape | None = None
     processing: Processing | None = None
+    queries: list[QueryKind] = Field(default_factory=list, description="the kinds of query the system answers")
+    realtime: Realtime | None = Field(None, description="does the server push to clients, one way or both ways")
     notes: Text | None = None
+
+
+class Stage(str, Enum):
+    early = "early"
+    growth = "growth"
+    mature = "mature"
+
+
+class Context(Element):
+    """Team and stage: they decide monolith vs microservices as much as traffic does."""
+
+    stage: Stage | None = None
+    teams: int | None = Field(None, ge=1, description="independent teams working on the system")
+    engineers: int | None = Field(None, ge=1)
+    ops_maturity: Literal["low", "medium", "high"] | None = None
 
 
 class LatencyTarget(Element):
@@ -161,6 +200,7 @@ class Requirements(Element):
     access_patterns: AccessPatterns | None = None
     non_functional: NonFunctional | None = None
     scope: Scope | None = None
+    context: Context | None = None
     assumptions: list[Text] = Field(default_factory=list)
     clarifying_questions: list[Text] = Field(default_factory=list)
 
