@@ -23,7 +23,7 @@ from tradeoff.model.design import Design, assign_paths
 from tradeoff.model.quantity import QuantityError
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 200_000  # values after alias expansion
 MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,96 +61,162 @@ class _Builder:
 
     def __init__(self, source: SourceMap) -> None:
         self.source = source
-        self.count = 0
 
-    def build(self, node: yaml.Node, path: tuple, stack: tuple = ()) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise SyntaxError_(
-                f"document expands to more than {MAX_NODES:,} values",
-                _pos(self.source.file, node.start_mark),
-                "a design is a few hundred values; check anchors and aliases (*name) for runaway expansion",
-            )
-        if len(stack) > MAX_DEPTH:
-            raise SyntaxError_(f"nesting deeper than {MAX_DEPTH} levels", _pos(self.source.file, node.start_mark),
+    def build(self, node: yaml.Node, path: tuple, depth: int = 0) -> Any:
+        file = self.source.file
+        if depth > MAX_DEPTH:
+            raise SyntaxError_(f"nesting deeper than {MAX_DEPTH} levels", _pos(file, node.start_mark),
                                "flatten the structure")
-        if id(node) in stack:
-            raise SyntaxError_("recursive alias", _pos(self.source.file, node.start_mark),
-                               "an alias (*name) may not refer to a node that contains it")
-        self.source.values.setdefault(path, _pos(self.source.file, node.start_mark))
+        self.source.values.setdefault(path, _pos(file, node.start_mark))
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise SyntaxError_("merge keys (<<) are not supported", _pos(self.source.file, key_node.start_mark),
+                if key_node.tag == _TAG + "merge":
+                    raise SyntaxError_("merge keys (<<) are not supported", _pos(file, key_node.start_mark),
                                        "write the keys out, or repeat the block")
-                key = self.build(key_node, path + ("<key>",), stack + (id(node),))
+                key = self.build(key_node, path + ("<key>",), depth + 1)
                 if not isinstance(key, str):
-                    raise SchemaError(f"key {key!r} is not a string", _pos(self.source.file, key_node.start_mark),
+                    raise SchemaError(f"key {key!r} is not a string", _pos(file, key_node.start_mark),
                                       "quote the key, e.g. 'yes': or '1':")
                 if key in out:
-                    raise SchemaError(f"duplicate key {key!r}", _pos(self.source.file, key_node.start_mark),
+                    raise SchemaError(f"duplicate key {key!r}", _pos(file, key_node.start_mark),
                                       "each key may appear once in a mapping; remove or merge the repeated one")
-                self.source.keys[path + (key,)] = _pos(self.source.file, key_node.start_mark)
-                out[key] = self.build(value_node, path + (key,), stack + (id(node),))
+                self.source.keys[path + (key,)] = _pos(file, key_node.start_mark)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), stack + (id(node),)) for i, item in enumerate(node.value)]
-        return _scalar(node)
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return _scalar(node, file)
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+_TAG = "tag:yaml.org,2002:"
+#: the only tags a design may carry: YAML's core schema (implicit or written as !!str etc.)
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")}
+
+
+def _scalar(node: yaml.ScalarNode, file: str) -> Any:
     tag = node.tag
-    if tag == "tag:yaml.org,2002:timestamp" or tag == "tag:yaml.org,2002:binary":
+    if tag in (_TAG + "timestamp", _TAG + "value", _TAG + "str"):
         return node.value  # a date in a prose field is prose
-    if tag.startswith("tag:yaml.org,2002:") and tag.rsplit(":", 1)[1] in ("str", "int", "float", "bool", "null"):
+    try:
         return _scalars.construct_object(node)
-    return node.value
+    except Exception:  # PyYAML's constructors raise ValueError/KeyError on e.g. `!!int three`, `0x_`
+        raise SyntaxError_(f"cannot read {node.value!r} as {tag.removeprefix(_TAG)}", _pos(file, node.start_mark),
+                           "quote the value to keep it as text, or write a valid number or true/false") from None
+
+
+def _check_events(text: str, file: str) -> None:
+    """One pass over the parse events: count alias expansion, refuse recursive aliases and
+    foreign tags, each at the place the user wrote it."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = []  # [anchor, running size]
+    open_anchors: list[str] = []
+    total = 0
+    for ev in yaml.parse(text, Loader=_Loader):
+        size = 0
+        if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            tag = getattr(ev, "tag", None)
+            if tag is not None and tag not in ("!", ) and _expand_tag(tag) not in _ALLOWED_TAGS:
+                raise SyntaxError_(f"YAML tag {tag!r} is not allowed", _pos(file, ev.start_mark),
+                                   "a design uses plain mappings, lists and scalars; remove the tag")
+        if isinstance(ev, yaml.ScalarEvent):
+            size = 1
+            if ev.anchor:
+                sizes[ev.anchor] = 1
+        elif isinstance(ev, yaml.AliasEvent):
+            if ev.anchor in open_anchors:
+                raise SyntaxError_(f"recursive alias *{ev.anchor}", _pos(file, ev.start_mark),
+                                   f"an alias may not refer to the node that contains it (&{ev.anchor})")
+            size = sizes.get(ev.anchor, 1)
+        elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append([ev.anchor, 1])
+            if ev.anchor:
+                open_anchors.append(ev.anchor)
+            total += 1
+            continue
+        elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+                open_anchors.remove(anchor)
+            if stack:
+                stack[-1][1] += size
+            continue
+        else:
+            continue
+        if stack:
+            stack[-1][1] += size
+        total += size
+        if total > MAX_NODES:
+            raise SyntaxError_(f"document expands to more than {MAX_NODES:,} values", _pos(file, ev.start_mark),
+                               "a design is a few hundred values; this alias (*name) makes it explode: write it out")
+
+
+def _expand_tag(tag: str) -> str:
+    return _TAG + tag[2:] if tag.startswith("!!") else tag
+
+
+def _clamp(pos: Position, text: str) -> Position:
+    """libyaml reports end-of-stream problems one line past the end; keep positions in the file."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines = lines[:-1]
+    if not lines:
+        return Position(pos.file, 1, 1)
+    if pos.line > len(lines):
+        return Position(pos.file, len(lines), len(lines[-1]) + 1)
+    return pos
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> SyntaxError_:
+    problem = exc.problem or "invalid YAML"
+    context = exc.context or ""
+    mark, ctx_mark = exc.problem_mark, exc.context_mark
+    if "duplicate anchor" in context and ctx_mark is not None and mark is not None:
+        first = _pos(file, ctx_mark)
+        return SyntaxError_(f"YAML syntax: duplicate anchor (first defined at {first.line}:{first.column})",
+                            _pos(file, mark), "give each anchor (&name) a unique name")
+    opened = any(w in context for w in ("flow sequence", "flow mapping", "quoted scalar"))
+    if opened and ctx_mark is not None:
+        # an unclosed bracket or quote: point at where it opened, not where the parser gave up
+        where = _pos(file, ctx_mark)
+        what = "quote" if "quoted" in context else ("'['" if "sequence" in context else "'{'")
+        return SyntaxError_(f"YAML syntax: unclosed {what} ({context}: {problem})", where,
+                            "close it on the same line, or check for a missing comma, bracket or quote")
+    where = _clamp(_pos(file, mark), text) if mark is not None else Position(file, 1, 1)
+    message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+    hint = _syntax_hint(problem)
+    lines = text.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        hint = "indent with spaces, not tabs"
+    return SyntaxError_(message, where, hint)
 
 
 def parse_yaml(text: str, file: str = "<design>") -> tuple[Any, SourceMap]:
     """YAML text -> plain data and its source map. Raises DesignError on any problem."""
     source = SourceMap(file)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        _check_events(text, file)
+        nodes = [n for n in yaml.compose_all(text, Loader=_Loader) if n is not None]
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position] if isinstance(exc.position, int) else ""
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character or 0)
+        raise SyntaxError_(f"control character {ord(char):#04x} is not allowed in YAML", Position(file, line, col),
+                           "remove it; in a double-quoted string write it as an escape, e.g. \\x07") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = _pos(file, mark) if mark else Position(file, 1, 1)
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{problem} ({exc.context})"
-        raise SyntaxError_(f"YAML syntax: {problem}", where, _syntax_hint(problem)) from None
+        raise _syntax_error(exc, text, file) from None
     except yaml.YAMLError as exc:
-        raise SyntaxError_(f"YAML syntax: {exc}", Position(file, 1, 1), "check the file is YAML") from None
-    nodes = [n for n in nodes if n is not None]
+        raise SyntaxError_(f"YAML syntax: {str(exc).splitlines()[0]}", Position(file, 1, 1),
+                           "check the file is YAML") from None
     if not nodes:
         raise SchemaError("the design is empty", Position(file, 1, 1), "start from `tradeoff new NAME`")
     if len(nodes) > 1:
         raise SyntaxError_("more than one YAML document (---) in a design file", _pos(file, nodes[1].start_mark),
                            "keep one design per file")
-    for node in _iter_nodes(nodes[0]):
-        if node.tag.startswith("!") or (node.tag.startswith("tag:yaml.org,2002:")
-                                        and node.tag.rsplit(":", 1)[1] in ("python", "set", "omap", "pairs")):
-            raise SyntaxError_(f"YAML tag {node.tag!r} is not allowed", _pos(file, node.start_mark),
-                               "a design uses plain mappings, lists and scalars; remove the tag")
     data = _Builder(source).build(nodes[0], ())
     return data, source
-
-
-def _iter_nodes(root: yaml.Node):
-    seen: set[int] = set()
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                todo += [k, v]
-        elif isinstance(node, yaml.SequenceNode):
-            todo += node.value
 
 
 def _syntax_hint(problem: str) -> str:
@@ -184,7 +250,9 @@ def load_design(path: str | Path) -> Design:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DesignErrors([SyntaxError_("the file is not UTF-8 text", Position(file, line, 1),
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start: exc.start].decode("utf-8", errors="replace")) + 1
+        raise DesignErrors([SyntaxError_("the file is not UTF-8 text", Position(file, line, col),
                                          "save the file as UTF-8")]) from None
     return load_design_text(text, file)
 
@@ -236,7 +304,7 @@ def _one_error(err: dict, loc: tuple, source: SourceMap, data: Any) -> DesignErr
         hint = f"did you mean '{close[0]}'?" if close else (
             f"allowed keys here: {', '.join(allowed)}" if allowed else "remove this key")
         parent = ".".join(str(p) for p in loc[:-1]) or "the design"
-        return SchemaError(f"unknown key '{key}' in {parent}", source.find_key(loc), hint)
+        return SchemaError(f"unknown key {str(key)!r} in {parent}", source.find_key(loc), hint)
     if kind == "missing":
         parent = ".".join(str(p) for p in loc[:-1]) or "the design"
         return SchemaError(f"missing required key '{loc[-1]}' in {parent}", source.find(loc[:-1]),

@@ -445,13 +445,18 @@ class Hop(Element):
     note: Text | None = None
 
 
+def _hops_schema(schema: dict[str, Any]) -> None:
+    schema["items"] = {"anyOf": [schema["items"], {"type": "string", "description": "a component id"}]}
+
+
 class Flow(Element):
     """A read path or a write path: ordered hops from the client inward."""
 
     id: Id
     use_case: Ref | None = None
-    # A hop may be written as a bare component id; _hops turns it into a Hop before validation.
-    hops: list[Hop | Id] = Field(min_length=1)  # type: ignore[assignment]
+    # A hop may be written as a bare component id; _hops turns it into a Hop before validation,
+    # and the JSON Schema says so (validating as a union would report both branches' errors).
+    hops: list[Hop] = Field(min_length=1, json_schema_extra=_hops_schema)
     protocol: Protocol | None = None
     narration: Text | None = Field(None, description="what you say as you draw it")
 

@@ -61,8 +61,11 @@ def parse_count(value: Any) -> float:
 
 
 def _finite(x: float, what: str) -> float:
+    """Every quantity of a design is a finite, non-negative number."""
     if not math.isfinite(x):
         raise QuantityError(f"{what} must be a finite number", "write an ordinary number")
+    if x < 0:
+        raise QuantityError(f"{what} cannot be negative ({_g(x)})", f"a {what} is zero or more")
     return x
 
 
@@ -108,6 +111,9 @@ def parse_bytes(value: Any) -> float:
     m = _BYTES_RE.match(value)
     scale = _byte_unit(m.group(2)) if m else None
     if scale is None:
+        if m:
+            raise QuantityError(f"cannot read {value!r} as a size: {m.group(2)!r} is not a byte unit",
+                                "use B, KB, MB, GB, TB, PB (decimal) or KiB, MiB, GiB, TiB (binary); b or bit for bits")
         if _COUNT_RE.match(value):
             raise QuantityError(f"{value!r} has no byte unit", "add a unit: B, KB, MB, GB, TB (decimal) or KiB, MiB, GiB (binary)")
         raise QuantityError(
@@ -266,7 +272,7 @@ def parse_data_rate(value: Any) -> float:
     unit = _time_unit(m.group(2)) if m else None
     if m is None or unit is None:
         raise QuantityError(f"cannot read {value!r} as a data rate", "write e.g. 10 Gbps, 100 Mbit/s or 1.25 GB/s")
-    return parse_bytes(m.group(1)) / EXACT.seconds_per(unit)
+    return _finite(parse_bytes(m.group(1)) / EXACT.seconds_per(unit), "data rate")
 
 
 # --- fractions ----------------------------------------------------------------------------
