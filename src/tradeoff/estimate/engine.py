@@ -158,8 +158,14 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
 
     rates: dict[str, Rate] = {}
     by_uc = {t.use_case: t for t in est_in.traffic}
+    memo: dict[str, tuple[Rate, str] | None] = {}
 
     def rate_of(t: Traffic, depth: int = 0) -> tuple[Rate, str] | None:
+        if t.use_case not in memo:
+            memo[t.use_case] = _rate_of(t, depth)
+        return memo[t.use_case]
+
+    def _rate_of(t: Traffic, depth: int = 0) -> tuple[Rate, str] | None:
         if t.requests_per_user_per_day is not None:
             if dau is None:
                 out.missing.append(f"traffic.{t.use_case}: requests_per_user_per_day needs requirements.users.dau")
@@ -172,6 +178,7 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
             base = by_uc.get(t.relative_to)
             got = rate_of(base, depth + 1) if base else None
             if got is None:
+                out.missing.append(f"traffic.{t.use_case}: relative_to '{t.relative_to}' has no figures, so neither has it")
                 return None
             r = Rate(got[0].count * (t.ratio or 1), got[0].per)
             return r, f"{_n(t.ratio or 1)} x {t.relative_to} ({_n(got[0].count)}/{got[0].per}) = {_n(r.count)} req/{r.per}"
@@ -332,8 +339,11 @@ def _storage(out: Estimate, entities: list[StoredEntity], rates: dict[str, Rate]
                        f"{q.fmt_bytes(total)} x {rf} copies = {q.fmt_bytes(total * rf)}"))
         sums["total_replicated"] += total * rf
         if e.hot_window is not None:
-            hot_period = e.hot_window if e.hot_window.seconds(conv) < keep.seconds(conv) else keep
-            n_hot, how_hot = volume(r, hot_period, conv)
+            # compare by volume, so both sides count calendar units the same way
+            n_hot, how_hot = volume(r, e.hot_window, conv)
+            hot_period = e.hot_window
+            if n_hot >= n_total:
+                n_hot, how_hot, hot_period = n_total, how, keep
             hot = n_hot * size
             out.add(Figure(f"storage.{e.id}.hot", f"{e.id}: hot ({hot_period})", hot, "B",
                            f"{how_hot} = {_n(n_hot)} x {q.fmt_bytes(size)} = {q.fmt_bytes(hot)}"))

@@ -324,13 +324,33 @@ def _g(x: float) -> str:
     return f"{x:.3g}"
 
 
-def fmt_count(x: float) -> str:
-    """11574.07 -> '11.6K'; 1.2e9 -> '1.2B'; 7 -> '7'; 0.35 -> '0.35'."""
+def _scaled(x: float, scales: tuple[tuple[float, str], ...], sep: str) -> str:
+    """x in the largest unit it reaches, carrying into the next unit when rounding makes 1000."""
     ax = abs(x)
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if ax >= scale:
-            return f"{_trim(x / scale)}{suffix}"
-    return _trim(x)
+    ordered = sorted(scales)  # ascending
+    chosen = next((i for i in range(len(ordered) - 1, -1, -1) if ax >= ordered[i][0]), None)
+    if chosen is None:
+        text = _trim(x)
+        if abs(float(text)) >= 1000 and ordered:
+            chosen = 0
+        else:
+            return text
+    while True:
+        scale, suffix = ordered[chosen]
+        text = _trim(x / scale)
+        if abs(float(text)) >= 1000 and chosen + 1 < len(ordered):
+            chosen += 1
+            continue
+        return f"{text}{sep}{suffix}"
+
+
+_COUNT_SCALES = ((1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+_BYTE_SCALES = ((1e3, "KB"), (1e6, "MB"), (1e9, "GB"), (1e12, "TB"), (1e15, "PB"), (1e18, "EB"))
+
+
+def fmt_count(x: float) -> str:
+    """11574.07 -> '11.6K'; 1.2e9 -> '1.2B'; 7 -> '7'; 0.35 -> '0.35'; 999,999 -> '1M'."""
+    return _scaled(x, _COUNT_SCALES, "")
 
 
 def _trim(x: float) -> str:
@@ -344,12 +364,9 @@ def _trim(x: float) -> str:
 
 
 def fmt_bytes(x: float) -> str:
-    """Decimal units, as capacity is sold: 36.5e12 -> '36.5 TB'."""
-    ax = abs(x)
-    for scale, suffix in ((1e18, "EB"), (1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
-        if ax >= scale:
-            return f"{_trim(x / scale)} {suffix}"
-    return f"{_trim(x)} B"
+    """Decimal units, as capacity is sold: 36.5e12 -> '36.5 TB'; 999.96e9 -> '1 TB'."""
+    text = _scaled(x, _BYTE_SCALES, " ")
+    return text if " " in text else f"{text} B"
 
 
 def fmt_data_rate(bytes_per_second: float) -> str:
