@@ -156,13 +156,18 @@ class Ranked:
         yes = [f.because for f, r in self.fits if r]
         bad = [r.message for r, hit in self.risks if hit]
         unknown = [describe(f.when) for f, r in self.fits if r is None]
-        if yes and not bad:
+        if yes and bad:
+            return f"{yes[0]}; but risk: {bad[0]}"
+        if yes:
             return yes[0]
         if bad:
             return f"risk: {bad[0]}"
         if unknown:
             return f"would fit if {unknown[0]}"
         return f"no stated need calls for it ({self.option.reach_for_it_when})"
+
+
+_RISK_WEIGHT = {"error": 2, "warning": 1, "info": 0}
 
 
 def rank(table_id: str, facts: dict[str, Any]) -> list[Ranked]:
@@ -176,6 +181,7 @@ def rank(table_id: str, facts: dict[str, Any]) -> list[Ranked]:
     for opt in kb.table(table_id):
         fits = [(f, evaluate(f.when, facts)) for f in opt.fits]
         risks = [(r, evaluate(r.when, facts)) for r in opt.risks]
-        score = sum(1 for _, r in fits if r) - sum(1 for _, r in risks if r)
+        # an info risk is worth knowing but does not count against the option
+        score = sum(1 for _, r in fits if r) - sum(_RISK_WEIGHT[k.severity] for k, r in risks if r)
         out.append(Ranked(opt, score, fits, risks))
     return sorted(out, key=lambda r: (-r.score, TABLES.index(table_id), kb.options.index(r.option)))
