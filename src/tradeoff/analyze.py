@@ -1,9 +1,10 @@
-"""`tradeoff analyze`: the main job. Today check + estimate; later issues add the rest."""
+"""`tradeoff analyze`: the main job. Today check + estimate + advise; later issues add the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tradeoff.errors import UsageError
 from tradeoff.estimate.engine import Estimate, estimate
@@ -16,12 +17,15 @@ from tradeoff.model.design import Design
 class Analysis:
     design: Design
     estimate: Estimate
+    advisory: Any = None
     written: list[Path] = field(default_factory=list)
 
 
 def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None = None,
             table: Table | None = None) -> Analysis:
     """Load, estimate, and write every report into `out_dir` (only files tradeoff owns)."""
+    from tradeoff.knowledge.advise import advise
+    from tradeoff.render import advise as advice_render
     from tradeoff.render.estimate import to_json, to_markdown
 
     design_path = Path(design_path)
@@ -31,7 +35,9 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     design = load_design(design_path)
     est = estimate(design, convention, table)
     out.mkdir(parents=True, exist_ok=True)
-    files = {"estimate.json": to_json(est), "estimate.md": to_markdown(est)}
+    adv = advise(design, est=est)
+    files = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
+             "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv)}
     written = []
     for name, text in files.items():
         target = out / name
@@ -39,4 +45,4 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
             raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another -o folder")
         target.write_text(text, encoding="utf-8")
         written.append(target)
-    return Analysis(design, est, written)
+    return Analysis(design, est, adv, written)

@@ -160,14 +160,16 @@ def analyze(
     convention: Optional[ConventionOpt] = typer.Option(None, help="exact or shortcut"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds"),
 ) -> None:
-    """The main job: check and estimate into one folder, with a summary on screen."""
+    """The main job: check, estimate and advise into one folder, with a summary on screen."""
     from tradeoff.analyze import analyze as run
     from tradeoff.examples import resolve
+    from tradeoff.render import advise as advice_render
     from tradeoff.render import estimate as render
 
     result = run(resolve(design), out, convention.value if convention else None, _table(thresholds))
     console = _console()
     console.print(render.to_rich(result.estimate, derivations=False))
+    console.print(advice_render.to_rich(result.advisory))
     for path in result.written:
         console.print(f"wrote {path}")
 
@@ -201,6 +203,27 @@ def options(
     for i, r in enumerate(ranked, 1):
         out.add_row(str(i), r.option.name, f"{r.score:+d}", r.why, ", ".join(r.option.technologies[:4]))
     _console().print(out)
+
+
+@app.command()
+@handles_errors
+def advise(
+    design: str = DESIGN_ARG,
+    component: Optional[str] = typer.Option(None, "--component", help="advise on one component only"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json"),
+    draft: bool = typer.Option(False, "--draft", help="print drafted five-step decisions as YAML to paste"),
+) -> None:
+    """Does each component's option fit the requirements and numbers? What fits better?"""
+    from tradeoff.knowledge.advise import advise as run
+    from tradeoff.render import advise as render
+
+    adv = run(_load(design), component)
+    if draft:
+        sys.stdout.write(render.drafts_yaml(adv))
+    elif format is Format.json:
+        sys.stdout.write(render.to_json(adv))
+    else:
+        _console().print(render.to_rich(adv))
 
 
 @app.command()

@@ -223,6 +223,7 @@ tables:
 options:
   - id: relational
     table: data_storage
+    role: store
     name: Relational
     reach_for_it_when: transactions and joins
     watch_out_for: write scaling

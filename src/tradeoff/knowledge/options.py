@@ -66,6 +66,8 @@ class Risk(_Strict):
 class Option(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     table: str
+    role: str = Field(description="options of one role are alternatives to each other (a CDN is not "
+                                  "an alternative to Redis; REST is not one to Kafka)")
     name: str
     reach_for_it_when: str
     watch_out_for: str
@@ -106,9 +108,17 @@ class KnowledgeBase(_Strict):
         return next((o for o in self.options if o.id == option_id), None)
 
     def for_technology(self, technology: str) -> list[Option]:
-        """Options whose typical technologies name this one ('DynamoDB' -> key_value)."""
-        want = _norm(technology)
-        return [o for o in self.options if any(_norm(t) == want for t in o.technologies)]
+        """Options whose typical technologies are named in this one ('Amazon DynamoDB
+        (on-demand)' -> key_value); the longest name matched wins, ties in table order."""
+        text = f" {technology.lower()} "
+        hits: list[tuple[int, int, Option]] = []
+        for i, o in enumerate(self.options):
+            lengths = [len(t) for t in o.technologies
+                       if _norm(t) == _norm(technology)
+                       or re.search(rf"(?<![a-z0-9]){re.escape(t.lower())}(?![a-z0-9])", text)]
+            if lengths:
+                hits.append((-max(lengths), i, o))
+        return [o for _, _, o in sorted(hits, key=lambda h: (h[0], h[1]))]
 
 
 def _norm(text: str) -> str:
@@ -170,8 +180,9 @@ class Ranked:
 _RISK_WEIGHT = {"error": 2, "warning": 1, "info": 0}
 
 
-def rank(table_id: str, facts: dict[str, Any]) -> list[Ranked]:
-    """The options of one table ordered by how well they fit these facts (fits minus risks)."""
+def rank(table_id: str, facts: dict[str, Any], role: str | None = None) -> list[Ranked]:
+    """The options of one table (or of one role in it) ordered by how well they fit these
+    facts: fits met, minus risks triggered (weighted by severity)."""
     kb = knowledge_base()
     if table_id not in TABLES:
         close = difflib.get_close_matches(table_id, TABLES, n=1)
@@ -179,6 +190,8 @@ def rank(table_id: str, facts: dict[str, Any]) -> list[Ranked]:
                          f"did you mean '{close[0]}'?" if close else f"tables: {', '.join(TABLES)}")
     out = []
     for opt in kb.table(table_id):
+        if role is not None and opt.role != role:
+            continue
         fits = [(f, evaluate(f.when, facts)) for f in opt.fits]
         risks = [(r, evaluate(r.when, facts)) for r in opt.risks]
         # an info risk is worth knowing but does not count against the option

@@ -420,6 +420,7 @@ class Component(Element):
     regions: int | None = Field(None, ge=1)
     shards: int | None = Field(None, ge=1, description="partitions spread over the replicas; copies per shard = replicas / shards")
     partition_key: Text | None = None
+    queries: list[QueryKind] = Field(default_factory=list, description="the kinds of query this store serves")
     hit_ratio: Fraction | None = Field(None, description="for caches and CDNs")
     ttl: Duration | None = None
     capacity: Capacity | None = None
