@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tradeoff.errors import UsageError
 from tradeoff.knowledge.facts import PredicateError, check_predicate, describe, evaluate
@@ -32,35 +32,28 @@ class Table(_Strict):
     question: str = Field(description="what choosing from this table decides")
 
 
-class Fit(_Strict):
-    when: dict[str, Any]
-    because: str
+def _predicate(v: dict[str, Any]) -> dict[str, Any]:
+    try:
+        check_predicate(v, "when")
+    except PredicateError as exc:
+        raise ValueError(str(exc)) from None
+    return v
 
-    @field_validator("when")
-    @classmethod
-    def _valid(cls, v: dict[str, Any]) -> dict[str, Any]:
-        try:
-            check_predicate(v, "when")
-        except PredicateError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+
+Predicate = Annotated[dict[str, Any], AfterValidator(_predicate)]
+
+
+class Fit(_Strict):
+    when: Predicate
+    because: str
 
 
 class Risk(_Strict):
     id: str = Field(pattern=r"^[A-Z]+-[A-Z0-9]+-\d{3}$")
-    when: dict[str, Any]
+    when: Predicate
     severity: Literal["error", "warning", "info"]
     message: str
     fix: str
-
-    @field_validator("when")
-    @classmethod
-    def _valid(cls, v: dict[str, Any]) -> dict[str, Any]:
-        try:
-            check_predicate(v, "when")
-        except PredicateError as exc:
-            raise ValueError(str(exc)) from None
-        return v
 
 
 class Option(_Strict):
