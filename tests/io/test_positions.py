@@ -44,3 +44,18 @@ def test_walk_visits_every_element():
     d = load_design_text(TEXT, "pos.yaml")
     kinds = [type(e).__name__ for e in d.walk()]
     assert kinds.count("UseCase") == 2 and kinds.count("Component") == 2 and kinds.count("Hop") == 2
+
+
+def test_yaml_booleans_are_not_numbers_or_words():
+    import pytest
+
+    from tradeoff.errors import DesignErrors
+
+    with pytest.raises(DesignErrors) as exc:
+        load_design_text("name: b\narchitecture:\n  components: [{id: x, kind: service, replicas: true}]\n", "b.yaml")
+    err = exc.value.errors[0]
+    assert err.position == Position("b.yaml", 3, 49) and "boolean" in err.message
+    with pytest.raises(DesignErrors) as exc:
+        load_design_text("name: b\nrequirements:\n  use_cases: [{id: a, name: A, priority: no}]\n", "b.yaml")
+    err = exc.value.errors[0]
+    assert err.position == Position("b.yaml", 3, 42) and "quote the word" in err.hint

@@ -313,6 +313,9 @@ def _one_error(err: dict, loc: tuple, source: SourceMap, data: Any) -> DesignErr
     cause = ctx.get("error")
     if isinstance(cause, QuantityError):
         return UnitError(f"{where}: {cause}", source.find(loc), cause.hint)
+    if kind in ("enum", "literal_error", "string_type") and isinstance(err.get("input"), bool):
+        return SchemaError(f"{where}: YAML read this value as {str(err['input']).lower()}", source.find(loc),
+                           "YAML turns yes/no/on/off/true/false into booleans: quote the word, e.g. \"yes\"")
     if kind == "enum":
         expected = ctx.get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]

@@ -122,8 +122,8 @@ class Context(Element):
     """Team and stage: they decide monolith vs microservices as much as traffic does."""
 
     stage: Stage | None = None
-    teams: int | None = Field(None, ge=1, description="independent teams working on the system")
-    engineers: int | None = Field(None, ge=1)
+    teams: int | None = Field(None, strict=True, ge=1, description="independent teams working on the system")
+    engineers: int | None = Field(None, strict=True, ge=1)
     ops_maturity: Literal["low", "medium", "high"] | None = None
 
 
@@ -251,10 +251,10 @@ class StoredEntity(Element):
     size: Bytes
     new_per_day: Count | None = None
     from_use_case: Ref | None = Field(None, description="one new entity per request of this use case")
-    per_request: float = Field(1.0, ge=0, description="entities per request of from_use_case")
+    per_request: float = Field(1.0, strict=True, ge=0, description="entities per request of from_use_case")
     retention: Duration | None = Field(None, description="how long it is kept; absent = kept forever")
     hot_window: Duration | None = Field(None, description="how long it stays hot (recent, frequently read)")
-    replication_factor: int = Field(1, ge=1, description="copies kept; multiplies raw storage")
+    replication_factor: int = Field(1, strict=True, ge=1, description="copies kept; multiplies raw storage")
     store: Ref | None = Field(None, description="the component that holds it")
 
     @model_validator(mode="after")
@@ -383,8 +383,8 @@ class Capacity(Element):
 
     max_qps_per_replica: Count | None = None
     service_time: Duration | None = Field(None, description="mean time to serve one request")
-    concurrency: int | None = Field(None, ge=1, description="requests one replica serves at once")
-    queue_limit: int | None = Field(None, ge=0, description="waiting requests before rejection")
+    concurrency: int | None = Field(None, strict=True, ge=1, description="requests one replica serves at once")
+    queue_limit: int | None = Field(None, strict=True, ge=0, description="waiting requests before rejection")
     storage_per_node: Bytes | None = None
     memory_per_node: Bytes | None = None
     network_per_node: DataRate | None = None
@@ -395,7 +395,7 @@ class Resilience(Element):
     """How calls made by (or to) this component behave under trouble."""
 
     timeout: Duration | None = None
-    retries: int | None = Field(None, ge=0)
+    retries: int | None = Field(None, strict=True, ge=0)
     backoff: Backoff | None = None
     circuit_breaker: bool | None = None
     bulkhead: bool | None = None
@@ -415,10 +415,10 @@ class Component(Element):
     layer: LBLayer | None = Field(None, description="for load balancers: L4 or L7")
     holds: Text | None = Field(None, description="what a data store or cache holds, in words")
     entities: list[Ref] = Field(default_factory=list, description="stored entities it holds")
-    replicas: int = Field(1, ge=1, description="instances (nodes) in total, across all shards; each serves requests")
-    zones: int | None = Field(None, ge=1, description="availability zones the replicas span")
-    regions: int | None = Field(None, ge=1)
-    shards: int | None = Field(None, ge=1, description="partitions spread over the replicas; copies per shard = replicas / shards")
+    replicas: int = Field(1, strict=True, ge=1, description="instances (nodes) in total, across all shards; each serves requests")
+    zones: int | None = Field(None, strict=True, ge=1, description="availability zones the replicas span")
+    regions: int | None = Field(None, strict=True, ge=1)
+    shards: int | None = Field(None, strict=True, ge=1, description="partitions spread over the replicas; copies per shard = replicas / shards")
     partition_key: Text | None = None
     queries: list[QueryKind] = Field(default_factory=list, description="the kinds of query this store serves")
     hit_ratio: Fraction | None = Field(None, description="for caches and CDNs")
@@ -439,7 +439,7 @@ class Component(Element):
 
 class Hop(Element):
     component: Ref
-    calls: float = Field(1.0, gt=0, description=(
+    calls: float = Field(1.0, strict=True, gt=0, description=(
         "calls per call of the previous hop (fan-out); multiplies along the path. After a cache or CDN "
         "with a hit_ratio, only its misses continue to the next hop"))
     protocol: Protocol | None = None
@@ -499,7 +499,7 @@ class AsyncEdge(Element):
     delivery: DeliveryGuarantee | None = None
     dead_letter: Ref | None = Field(None, description="the dead-letter queue component")
     idempotent_consumers: bool | None = None
-    ratio: float = Field(1.0, gt=0, description="messages per request of the use case")
+    ratio: float = Field(1.0, strict=True, gt=0, description="messages per request of the use case")
 
 
 class ExternalCall(Element):
