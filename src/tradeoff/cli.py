@@ -63,9 +63,9 @@ def _load(design: str):
 def _table(thresholds: Optional[Path]):
     if thresholds is None:
         return None
-    from tradeoff.estimate.thresholds import default_table, load_overrides
+    from tradeoff.estimate.thresholds import default_table, table_with_file
 
-    return default_table().with_overrides(load_overrides(thresholds), str(thresholds))
+    return table_with_file(default_table(), thresholds)
 
 
 DESIGN_ARG = typer.Argument(..., help="a *.design.yaml file, or the name of a bundled example")

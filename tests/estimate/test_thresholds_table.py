@@ -79,3 +79,14 @@ def test_load_overrides_accepts_a_thresholds_section(tmp_path):
     f = tmp_path / "t.yaml"
     f.write_text("thresholds:\n  node_nic: 25 Gbps\n")
     assert load_overrides(f) == {"node_nic": "25 Gbps"}
+
+
+def test_override_file_mistakes_point_at_file_line(tmp_path):
+    th = tmp_path / "th.yaml"
+    th.write_text("cache_read_qps: 20K\ncache_read_qsp: 50K\nnode_nic: fast\n")
+    r = CliRunner().invoke(app, ["estimate", "url-shortener", "--thresholds", str(th)])
+    assert r.exit_code == 2
+    assert f"{th}:2:1: unknown threshold 'cache_read_qsp'" in r.stderr
+    assert "did you mean 'cache_read_qps'" in r.stderr
+    assert f"{th}:3:11:" in r.stderr and "fast" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -148,3 +148,12 @@ def test_examples_written_decisions_have_all_five_steps():
         r = CliRunner().invoke(app, ["advise", name, "--format", "json"])
         data = json.loads(r.stdout)
         assert data["decisions"] and all(not d["problems"] for d in data["decisions"]), name
+
+
+def test_better_fit_is_explained_with_numbers():
+    # 432M/day = 5,000 writes/s average, 10,000 at peak with 2x: the evidence shows the 10K
+    d = load_design_text(EVENTS.format(rate="432M/day", queries="time_range, key_lookup"), "e.yaml")
+    a = _advice(d, "db")
+    wide = next(r for r in a.better if r.option.id == "wide_column")
+    assert "qps.write.peak = 10K" in a.evidence(wide)
+    assert "qps.write.peak = 10K" in a.evidence(a.chosen)  # the risk STORE-REL-001 rests on it

@@ -96,17 +96,52 @@ def parse_table(raw: Any, origin: str) -> Table:
 
 
 def load_overrides(path: str | Path) -> dict[str, Any]:
-    """A user's override file: a YAML mapping of threshold name to value."""
+    """A user's override file: a YAML mapping of threshold name to value (or a `thresholds:`
+    section). Returns the raw values; see `table_with_file` for positioned checking."""
+    data, _ = _read_overrides(path)
+    return data
+
+
+def _read_overrides(path: str | Path) -> tuple[dict[str, Any], Any]:
+    from tradeoff.errors import DesignError, DesignErrors
+    from tradeoff.io.load import parse_yaml
+
+    file = str(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise UsageError(f"{where}: YAML syntax error", "the file is a mapping `name: value`") from None
-    if isinstance(raw, dict) and "thresholds" in raw and isinstance(raw["thresholds"], dict):
-        raw = raw["thresholds"]
+    try:
+        raw, source = parse_yaml(text, file)
+    except DesignError as exc:
+        raise DesignErrors([exc]) from None
+    prefix: tuple = ()
+    if isinstance(raw, dict) and isinstance(raw.get("thresholds"), dict):
+        raw, prefix = raw["thresholds"], ("thresholds",)
     if not isinstance(raw, dict):
-        raise UsageError(f"{path}: expected a mapping of threshold name to value", "e.g. cache_read_qps: 20K")
-    return raw
+        raise DesignErrors([DesignError("expected a mapping of threshold name to value", source.find(()),
+                                        "e.g. cache_read_qps: 20K")])
+    return raw, (source, prefix)
+
+
+def table_with_file(base: Table, path: str | Path) -> Table:
+    """Apply an override file; every unknown name or unreadable value is reported at file:line:col."""
+    import difflib
+
+    from tradeoff.errors import DesignError, DesignErrors
+
+    raw, (source, prefix) = _read_overrides(path)
+    problems = []
+    for name, value in raw.items():
+        if name not in base.thresholds:
+            close = difflib.get_close_matches(name, list(base.thresholds), n=1)
+            problems.append(DesignError(f"unknown threshold {name!r}", source.find_key(prefix + (name,)),
+                                        f"did you mean '{close[0]}'?" if close else f"known: {', '.join(base.thresholds)}"))
+            continue
+        try:
+            base.with_overrides({name: value})
+        except UsageError as exc:
+            problems.append(DesignError(str(exc).split(": ", 1)[-1], source.find(prefix + (name,)), exc.hint))
+    if problems:
+        raise DesignErrors(problems)
+    return base.with_overrides(raw, str(path))

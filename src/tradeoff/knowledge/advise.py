@@ -52,6 +52,10 @@ class Advice:
     verdict: str  # "fits", "fits with risks", "better fit exists", "no stated need"
     better: list[Ranked] = field(default_factory=list)
     draft: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # the component's own facts
+
+    def evidence(self, r: Ranked) -> str:
+        return evidence(r, self.facts)
 
     @property
     def chosen(self) -> Ranked:
@@ -168,6 +172,16 @@ def component_facts(design: Design, est: Estimate, facts: dict[str, Any], c: Com
     return out
 
 
+def evidence(r: Ranked, facts: dict[str, Any]) -> str:
+    """The numbers behind a ranking: each fact read by a fit met or a risk triggered, with its value."""
+    used: list[str] = []
+    for pred in [f.when for f, hit in r.fits if hit] + [k.when for k, hit in r.risks if hit]:
+        for name in _facts_in(pred):
+            if name not in used:
+                used.append(name)
+    return "; ".join(f"{n} = {_fact_text(n, facts.get(n))}" for n in used)
+
+
 def check_decision(decision: Decision) -> list[str]:
     """What a written decision lacks of the five steps."""
     kb = knowledge_base()
@@ -238,7 +252,7 @@ def advise(design: Design, component_id: str | None = None, est: Estimate | None
         else:
             verdict = "fits with risks" if hit else "no stated need"
         out.append(Advice(c, opt, ranked, verdict, better,
-                          _draft(c, chosen, ranked, local, sorted(traces_by_component.get(c.id, [])))))
+                          _draft(c, chosen, ranked, local, sorted(traces_by_component.get(c.id, []))), local))
     checks = [DecisionCheck(d, check_decision(d)) for d in design.decisions] if component_id is None else []
     return Advisory(design.name, facts, out, checks, unmapped)
 

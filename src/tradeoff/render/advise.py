@@ -23,9 +23,11 @@ def to_dict(adv: Advisory) -> dict[str, Any]:
             "verdict": a.verdict,
             "score": a.chosen.score,
             "why": a.chosen.why,
+            "evidence": a.evidence(a.chosen),
             "risks": [{"id": r.id, "severity": r.severity, "message": r.message, "fix": r.fix}
                       for r, hit in a.chosen.risks if hit],
-            "better": [{"option": r.option.id, "score": r.score, "why": r.why} for r in a.better],
+            "better": [{"option": r.option.id, "score": r.score, "why": r.why, "evidence": a.evidence(r)}
+                       for r in a.better],
             "draft_decision": a.draft,
         } for a in adv.advice],
         "decisions": [{"id": c.decision.id, "problems": c.problems} for c in adv.decisions],
@@ -53,9 +55,10 @@ def to_rich(adv: Advisory) -> Any:
         table.add_column(col, overflow="fold")
     for a in adv.advice:
         tech = f" ({a.component.technology})" if a.component.technology else ""
-        better = "; ".join(f"{r.option.name} {r.score:+d}: {r.why}" for r in a.better[:2])
+        better = "; ".join(f"{r.option.name} {r.score:+d}: {r.why} [{a.evidence(r)}]" for r in a.better[:2])
+        ev = a.evidence(a.chosen)
         table.add_row(a.component.id, f"{a.option.name}{tech} {a.chosen.score:+d}",
-                      Text(a.verdict, style=_STYLE[a.verdict]), a.chosen.why, better)
+                      Text(a.verdict, style=_STYLE[a.verdict]), a.chosen.why + (f" [{ev}]" if ev else ""), better)
     parts: list[Any] = [table]
     if adv.decisions:
         parts.append(Text("Written decisions (five steps):", style="bold"))
