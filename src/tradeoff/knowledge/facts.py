@@ -20,7 +20,7 @@ from typing import Any, Callable
 from tradeoff.estimate.engine import Estimate
 from tradeoff.estimate.thresholds import Table, default_table
 from tradeoff.model import quantity as q
-from tradeoff.model.design import ComponentKind, ConsistencyModel, Design
+from tradeoff.model.design import ComponentKind, Design
 
 
 @dataclass(frozen=True)

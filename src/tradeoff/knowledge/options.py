@@ -120,7 +120,6 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
-    from tradeoff.io.load import parse_yaml
 
     text = resources.files("tradeoff.knowledge").joinpath("options.yaml").read_text(encoding="utf-8")
     return parse_knowledge(text, "options.yaml")
