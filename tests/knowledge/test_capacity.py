@@ -2,7 +2,7 @@
 
 import pytest
 
-from tradeoff.errors import DesignErrors, Position
+from tradeoff.errors import DesignErrors
 from tradeoff.knowledge.capacity import default_capacity, parse_capacity, with_overrides
 from tradeoff.knowledge.options import knowledge_base
 
