@@ -45,10 +45,8 @@ class Figure:
 
 
 def format_value(value: float, unit: str) -> str:
-    if unit == "B":
-        return q.fmt_bytes(value)
-    if unit == "B/s":
-        return q.fmt_data_rate(value)
+    if unit in ("B", "B/s"):
+        return q.fmt_kind(value, "bytes" if unit == "B" else "data_rate")
     if unit == "x":
         return f"{q.fmt_count(value)}x"
     if unit == "ratio":
@@ -106,10 +104,6 @@ def _n(x: float) -> str:
     return q.fmt_count(x)
 
 
-def seconds_of(unit: str, conv: Convention) -> float:
-    return conv.seconds_per(unit)
-
-
 def volume(rate: Rate, period: Duration, conv: Convention) -> tuple[float, str]:
     """How many events a rate yields over a period, and how that was counted.
 
@@ -119,7 +113,7 @@ def volume(rate: Rate, period: Duration, conv: Convention) -> tuple[float, str]:
         days = CALENDAR_DAYS[conv.name]
         n = period.value * days[period.unit] / days[rate.per]
         return rate.count * n, f"{_n(rate.count)}/{rate.per} x {_units(n, rate.per)}"
-    n = period.seconds(conv) / seconds_of(rate.per, conv)
+    n = period.seconds(conv) / conv.seconds_per(rate.per)
     return rate.count * n, f"{_n(rate.count)}/{rate.per} x {_units(n, rate.per)}"
 
 
@@ -200,9 +194,9 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
         day_count, day_how = volume(r, DAY, conv)
         out.add(Figure(f"{t.use_case}.requests_per_day", f"{t.use_case}: requests per day", day_count, "req/day",
                        how if r.per == "day" else f"{how}; per day: {day_how} = {_n(day_count)}"))
-        avg = r.count / seconds_of(r.per, conv)
+        avg = r.count / conv.seconds_per(r.per)
         out.add(Figure(f"{t.use_case}.qps.avg", f"{t.use_case}: average {op} QPS", avg, "req/s",
-                       f"{_n(r.count)} req/{r.per} / {_secs(seconds_of(r.per, conv))} s/{r.per} = {_n(avg)} req/s"))
+                       f"{_n(r.count)} req/{r.per} / {_secs(conv.seconds_per(r.per))} s/{r.per} = {_n(avg)} req/s"))
         mult = t.peak_multiplier or out.peak_multiplier
         out.add(Figure(f"{t.use_case}.qps.peak", f"{t.use_case}: peak {op} QPS", avg * mult, "req/s",
                        f"{_n(avg)} req/s x {_n(mult)} peak = {_n(avg * mult)} req/s",
@@ -233,15 +227,11 @@ def estimate(design: Design, convention: str | None = None, table: Table | None 
         ops = {op: [t.use_case for t in est_in.traffic if t.operation.value == op and t.use_case in rates]
                for op in ("read", "write")}
         _totals(out, ops, totals, peaks, bw, fanout_avg, fanout_peak, req)
-    _storage(out, est_in.storage, rates, conv, est_in.horizon or _duration(table.defaults["storage_horizon"].value))
+    _storage(out, est_in.storage, rates, conv, est_in.horizon or q.parse_duration(table.defaults["storage_horizon"].value))
     _cache(out, design, daily_requests, table)
     _callouts(out, table)
     _stated(out, est_in.stated)
     return out
-
-
-def _duration(text: Any) -> Duration:
-    return q.parse_duration(text)
 
 
 def _dau(design: Design, out: Estimate) -> float | None:

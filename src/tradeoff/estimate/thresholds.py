@@ -31,11 +31,7 @@ class Threshold(BaseModel):
     overridden: bool = False
 
     def format(self, x: float) -> str:
-        if self.kind == "bytes":
-            return q.fmt_bytes(x)
-        if self.kind == "data_rate":
-            return q.fmt_data_rate(x)
-        return q.fmt_count(x)
+        return q.fmt_kind(x, self.kind)
 
 
 class Default(BaseModel):

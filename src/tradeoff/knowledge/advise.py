@@ -81,18 +81,10 @@ def _fact_text(name: str, value: Any) -> str:
     kind = FACTS[name][0].kind
     if value is None:
         return "unknown"
-    if kind == "bytes":
-        return q.fmt_bytes(value)
-    if kind == "data_rate":
-        return q.fmt_data_rate(value)
-    if kind == "count":
-        return q.fmt_count(value)
-    if kind == "ms":
-        return f"{q.fmt_count(value)} ms"
-    if kind == "fraction":
-        return q.fmt_percent(value)
     if kind == "set":
         return ", ".join(sorted(value))
+    if kind in ("count", "bytes", "data_rate", "fraction", "ms"):
+        return q.fmt_kind(value, kind)
     return str(value)
 
 

@@ -389,3 +389,16 @@ def fmt_seconds(s: float) -> str:
 def fmt_percent(f: float) -> str:
     text = f"{f * 100:.6f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def fmt_kind(value: float, kind: str) -> str:
+    """Format a number by what it measures: count, bytes, data_rate, fraction or ms."""
+    if kind == "bytes":
+        return fmt_bytes(value)
+    if kind == "data_rate":
+        return fmt_data_rate(value)
+    if kind == "fraction":
+        return fmt_percent(value)
+    if kind == "ms":
+        return f"{fmt_count(value)} ms"
+    return fmt_count(value)
