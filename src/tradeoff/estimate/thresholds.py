@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tradeoff.errors import UsageError
 from tradeoff.model import quantity as q
 
-_PARSERS = {"count": q.parse_count, "bytes": q.parse_bytes, "data_rate": q.parse_data_rate}
+_PARSERS = {"count": q.parse_count, "bytes": q.parse_bytes, "data_rate": q.parse_data_rate,
+            "fraction": q.parse_fraction, "ms": lambda v: q.parse_duration(v).seconds() * 1000}
 
 
 class Threshold(BaseModel):
@@ -21,7 +22,7 @@ class Threshold(BaseModel):
 
     name: str
     metric: str
-    kind: Literal["count", "bytes", "data_rate"]
+    kind: Literal["count", "bytes", "data_rate", "fraction", "ms"]
     value: float
     text: str  # the value as written in the table
     unit: str

@@ -804,6 +804,14 @@ class Change(Element):
     uncertainty: Text | None = None
 
 
+class ReviewSettings(Element):
+    """Which review rules run on this design, and at which severity (codes or families)."""
+
+    disable: list[Text] = Field(default_factory=list, description="rule codes or families, e.g. OPS-004, WRAP")
+    enable: list[Text] = Field(default_factory=list, description="rules that are off by default")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+
+
 # ---------------------------------------------------------------------------------------
 # The design
 # ---------------------------------------------------------------------------------------
@@ -819,6 +827,7 @@ class Design(Element):
     decisions: list[Decision] = Field(default_factory=list)
     wrap_up: WrapUp | None = None
     changes: list[Change] = Field(default_factory=list)
+    review: ReviewSettings | None = Field(None, description="review rules to disable, enable or re-grade")
 
     _source: Any = PrivateAttr(default=None)
 

@@ -1,0 +1,213 @@
+"""What every rule reads: the design, its estimate and facts, the thresholds, and lookups
+over the architecture (flows through a component, first-order load per component)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+from tradeoff.estimate.engine import Estimate
+from tradeoff.estimate.thresholds import Table
+from tradeoff.knowledge.capacity import CapacityTable, NodeCapacity
+from tradeoff.model.design import (
+    Component, ComponentKind, Design, Flow, Operation, Priority, StorageKind, UseCase,
+)
+
+#: kinds whose copies each take every write of their shard (single leader per shard)
+SINGLE_LEADER = frozenset({StorageKind.relational, StorageKind.document, StorageKind.graph})
+EDGE_CACHE_KINDS = frozenset({ComponentKind.cache, ComponentKind.cdn})
+
+
+@dataclass
+class Load:
+    """Peak requests per second reaching one component, first order: from the flows of each
+    use case (hop `calls` multiply, a cache or CDN passes on only its misses), the larger over
+    the flows of one use case (its branches share the prefix), summed over use cases."""
+
+    reads: float = 0.0
+    writes: float = 0.0
+    use_cases: set[str] = field(default_factory=set)
+
+    @property
+    def total(self) -> float:
+        return self.reads + self.writes
+
+
+@dataclass
+class Context:
+    design: Design
+    est: Estimate
+    facts: dict[str, Any]
+    table: Table
+    capacity: CapacityTable
+
+    # --- sections -----------------------------------------------------------------------
+    @property
+    def req(self):
+        return self.design.requirements
+
+    @property
+    def nf(self):
+        return self.req.non_functional if self.req else None
+
+    @property
+    def arch(self):
+        return self.design.architecture
+
+    @property
+    def dd(self):
+        return self.design.deep_dives
+
+    @property
+    def components(self) -> list[Component]:
+        return self.design.components
+
+    def component(self, cid: str | None) -> Component | None:
+        return self.arch.component(cid) if self.arch and cid else None
+
+    def threshold(self, name: str) -> float:
+        return self.table.thresholds[name].value
+
+    def fmt(self, name: str, value: float | None = None) -> str:
+        """A threshold's value (or another value in its kind), formatted."""
+        th = self.table.thresholds[name]
+        return th.format(th.value if value is None else value)
+
+    # --- use cases and traffic --------------------------------------------------------------
+    @cached_property
+    def use_cases(self) -> dict[str, UseCase]:
+        return {u.id: u for u in self.design.use_cases}
+
+    @property
+    def must(self) -> list[UseCase]:
+        return [u for u in self.design.use_cases if u.priority is Priority.must]
+
+    @cached_property
+    def operation(self) -> dict[str, Operation]:
+        """read or write, per use case, from its traffic entries."""
+        est = self.design.estimates
+        return {t.use_case: t.operation for t in (est.traffic if est else [])}
+
+    def peak_qps(self, use_case: str | None) -> float | None:
+        return self.est.value(f"{use_case}.qps.peak") if use_case else None
+
+    # --- flows --------------------------------------------------------------------------------
+    def flows(self) -> Iterator[tuple[str, Flow]]:
+        if self.arch is None:
+            return
+        for f in self.arch.read_paths:
+            yield "read", f
+        for f in self.arch.write_paths:
+            yield "write", f
+
+    def flows_through(self, cid: str) -> list[tuple[str, Flow]]:
+        return [(k, f) for k, f in self.flows() if any(h.component == cid for h in f.hops)]
+
+    def on_async_edge(self, cid: str) -> bool:
+        return bool(self.arch) and any(cid in (a.producer, a.via, *a.consumers, a.dead_letter)
+                                       for a in self.arch.async_edges)
+
+    def on_external_call(self, cid: str) -> bool:
+        return bool(self.arch) and any(cid in (e.caller, e.external) for e in self.arch.external_calls)
+
+    def use_cases_of(self, cid: str) -> set[str]:
+        """Use cases a component serves: through flows, async edges, external calls or its own list."""
+        out: set[str] = set()
+        c = self.component(cid)
+        if c is not None:
+            out |= set(c.use_cases)
+        for _, f in self.flows_through(cid):
+            if f.use_case:
+                out.add(f.use_case)
+        if self.arch:
+            for a in self.arch.async_edges:
+                if a.use_case and cid in (a.producer, a.via, *a.consumers, a.dead_letter):
+                    out.add(a.use_case)
+            for e in self.arch.external_calls:
+                if e.use_case and cid in (e.caller, e.external):
+                    out.add(e.use_case)
+        return out
+
+    @cached_property
+    def load(self) -> dict[str, Load]:
+        per_uc: dict[tuple[str, str], tuple[float, bool]] = {}  # (component, use case) -> (rate, is_write)
+        for kind, f in self.flows():
+            rate = self.peak_qps(f.use_case)
+            if rate is None:
+                continue
+            op = self.operation.get(f.use_case)
+            is_write = (op is Operation.write) if op is not None else kind == "write"
+            m = 1.0
+            for h in f.hops:
+                m *= h.calls
+                key = (h.component, f.use_case)
+                here = rate * m
+                if here > per_uc.get(key, (0.0, is_write))[0]:
+                    per_uc[key] = (here, is_write)
+                c = self.component(h.component)
+                if c is not None and c.kind in EDGE_CACHE_KINDS and c.hit_ratio is not None:
+                    m *= 1 - c.hit_ratio
+        if self.arch:
+            for a in self.arch.async_edges:
+                rate = self.peak_qps(a.use_case)
+                if rate is None:
+                    continue
+                for cid in (a.via, *a.consumers):
+                    key = (cid, a.use_case)
+                    here = rate * a.ratio
+                    if here > per_uc.get(key, (0.0, True))[0]:
+                        per_uc[key] = (here, True)
+        out: dict[str, Load] = {}
+        for (cid, uc), (rate, is_write) in sorted(per_uc.items()):
+            ld = out.setdefault(cid, Load())
+            ld.use_cases.add(uc)
+            if is_write:
+                ld.writes += rate
+            else:
+                ld.reads += rate
+        return out
+
+    # --- knowledge ----------------------------------------------------------------------------
+    def option(self, c: Component):
+        from tradeoff.knowledge.advise import option_of
+
+        return option_of(c)
+
+    def node_capacity(self, c: Component) -> NodeCapacity | None:
+        opt = self.option(c)
+        for key in ([opt.id] if opt else []) + [c.kind.value]:
+            got = self.capacity.get(key)
+            if got is not None:
+                return got
+        if c.kind is ComponentKind.realtime_gateway:
+            return self.capacity.get("websocket")
+        return None
+
+    def component_facts(self, c: Component) -> dict[str, Any]:
+        from tradeoff.knowledge.advise import component_facts
+
+        cache = self.__dict__.setdefault("_cfacts", {})
+        if c.id not in cache:
+            cache[c.id] = component_facts(self.design, self.est, self.facts, c)
+        return cache[c.id]
+
+    def decisions_for(self, c: Component) -> list:
+        return [d for d in self.design.decisions if d.choice and d.choice.component == c.id]
+
+    def storage_choice_for(self, c: Component):
+        st = self.dd.storage_technology if self.dd else None
+        return next((s for s in (st.choices if st else []) if s.component == c.id), None)
+
+    def partitioning_for(self, c: Component):
+        return next((p for p in (self.dd.partitioning if self.dd else []) if p.component == c.id), None)
+
+    def held_entities(self, c: Component) -> list[str]:
+        est = self.design.estimates
+        return sorted(set(c.entities) | {e.id for e in (est.storage if est else []) if e.store == c.id})
+
+    def stored(self, c: Component, key: str) -> float | None:
+        """A storage figure (per_day, total, total_replicated, ...) summed over what a store holds."""
+        vals = [self.est.value(f"storage.{e}.{key}") for e in self.held_entities(c)]
+        vals = [v for v in vals if v is not None]
+        return sum(vals) if vals else None

@@ -1,0 +1,3 @@
+"""Rules of this family (to be written)."""
+
+from tradeoff.review.engine import Hit, rule  # noqa: F401
