@@ -1,4 +1,4 @@
-"""`tradeoff analyze`: the main job. Today check + estimate + advise; later issues add the rest."""
+"""`tradeoff analyze`: the main job. Today check + estimate + advise + review; later issues add the rest."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Analysis:
     design: Design
     estimate: Estimate
     advisory: Any = None
+    review: Any = None
     written: list[Path] = field(default_factory=list)
 
 
@@ -26,7 +27,10 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     """Load, estimate, and write every report into `out_dir` (only files tradeoff owns)."""
     from tradeoff.knowledge.advise import advise
     from tradeoff.render import advise as advice_render
+    from tradeoff import __version__
+    from tradeoff.render import review as review_render
     from tradeoff.render.estimate import to_json, to_markdown
+    from tradeoff.review import review
 
     design_path = Path(design_path)
     out = Path(out_dir)
@@ -36,8 +40,11 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     est = estimate(design, convention, table)
     out.mkdir(parents=True, exist_ok=True)
     adv = advise(design, est=est)
+    rev = review(design, table=table, est=est)
     files = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
-             "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv)}
+             "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv),
+             "review.json": review_render.to_json(rev), "review.md": review_render.to_markdown(rev),
+             "review.sarif": review_render.to_sarif(rev, __version__)}
     written = []
     for name, text in files.items():
         target = out / name
@@ -45,4 +52,4 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
             raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another -o folder")
         target.write_text(text, encoding="utf-8")
         written.append(target)
-    return Analysis(design, est, adv, written)
+    return Analysis(design, est, adv, rev, written)

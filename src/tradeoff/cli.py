@@ -160,7 +160,7 @@ def analyze(
     convention: Optional[ConventionOpt] = typer.Option(None, help="exact or shortcut"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds"),
 ) -> None:
-    """The main job: check, estimate and advise into one folder, with a summary on screen."""
+    """The main job: check, estimate, advise and review into one folder, with a summary on screen."""
     from tradeoff.analyze import analyze as run
     from tradeoff.examples import resolve
     from tradeoff.render import advise as advice_render
@@ -170,6 +170,9 @@ def analyze(
     console = _console()
     console.print(render.to_rich(result.estimate, derivations=False))
     console.print(advice_render.to_rich(result.advisory))
+    rev = result.review
+    console.print(f"review: {rev.count('error')} errors, {rev.count('warning')} warnings, {rev.count('info')} info "
+                  f"({len(rev.rules)} rules); {rev.verdict}")
     for path in result.written:
         console.print(f"wrote {path}")
 
@@ -224,6 +227,107 @@ def advise(
         sys.stdout.write(render.to_json(adv))
     else:
         _console().print(render.to_rich(adv))
+
+
+class ReviewFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    md = "md"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    none = "none"
+
+
+def _write_or_print(text: str, output: Optional[Path], protect: Optional[Path] = None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from tradeoff.errors import UsageError
+
+    if protect is not None and output.resolve() == protect.resolve():
+        raise UsageError(f"refusing to overwrite the design itself ({output})", "choose another --output file")
+    output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+@handles_errors
+def review(
+    design: str = DESIGN_ARG,
+    format: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f", help="text, json, sarif or md"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="exit 1 on findings at or above this "
+                                                                  "severity (error, warning, info, none)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML file: review: {disable, enable, severity}"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+    info: bool = typer.Option(True, "--info/--no-info", help="show info findings in the terminal"),
+) -> None:
+    """The principal-level review: findings with rule, severity, file:line, why and fix; coverage; verdict."""
+    from tradeoff import __version__
+    from tradeoff.examples import resolve
+    from tradeoff.render import review as render
+    from tradeoff.review import config_file, review as run
+
+    path = resolve(design)
+    cfg = config_file(config) if config is not None else None
+    report = run(_load(design), table=_table(thresholds), config=cfg)
+    if format is ReviewFormat.json:
+        _write_or_print(render.to_json(report), output, Path(path))
+    elif format is ReviewFormat.sarif:
+        _write_or_print(render.to_sarif(report, __version__), output, Path(path))
+    elif format is ReviewFormat.md:
+        _write_or_print(render.to_markdown(report), output, Path(path))
+    else:
+        if output is not None:
+            from rich.console import Console
+
+            _write_or_print("", output, Path(path))
+            with output.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=120, no_color=True, highlight=False).print(render.to_rich(report, info))
+        else:
+            _console().print(render.to_rich(report, info))
+    if report.fails(fail_on.value):
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def rules(
+    code: Optional[str] = typer.Argument(None, help="a rule code (CACHE-001) to explain, or a family (CACHE) to list"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json"),
+) -> None:
+    """The review rules: list them, or explain one with why, fix, and a bad and a good example."""
+    import difflib
+    import json
+
+    from tradeoff.errors import UsageError
+    from tradeoff.render import review as render
+    from tradeoff.review import load_rules
+    from tradeoff.review.engine import FAMILIES
+
+    all_rules = load_rules()
+    if code is not None and code.upper() in all_rules:
+        r = all_rules[code.upper()]
+        if format is Format.json:
+            sys.stdout.write(json.dumps({k: v for k, v in vars(r).items() if k != "check"}
+                                        | {"phase": r.phase, "topic": r.topic}, indent=2) + "\n")
+        else:
+            sys.stdout.write(render.explain(r))
+        return
+    if code is not None and code.upper() not in FAMILIES:
+        close = difflib.get_close_matches(code.upper(), list(all_rules) + list(FAMILIES), n=1)
+        raise UsageError(f"no rule or family '{code}'",
+                         f"did you mean '{close[0]}'?" if close else "run `tradeoff rules` to list them")
+    chosen = [all_rules[k] for k in sorted(all_rules) if code is None or all_rules[k].family == code.upper()]
+    if format is Format.json:
+        sys.stdout.write(json.dumps([{"code": r.code, "title": r.title, "severity": r.severity, "phase": r.phase,
+                                      "topic": r.topic, "enabled": r.enabled} for r in chosen], indent=2) + "\n")
+    else:
+        _console().print(render.rules_table(chosen))
 
 
 @app.command()
