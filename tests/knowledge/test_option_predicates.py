@@ -58,6 +58,7 @@ DOMAINS: dict[str, list[Any]] = {
     "consistency": [x.value for x in ConsistencyModel],
     "multi_region": [True, False],
     "compliance": [True, False],
+    "push_channel": [True, False],
 }
 
 #: facts that count things in the design (components, teams): integers, with their minimum
@@ -208,7 +209,7 @@ TRAFFIC_FACTS = {"qps.read.peak", "qps.write.peak", "qps.total.peak", "read_writ
 REALISED = TRAFFIC_FACTS | {
     "storage.per_day", "storage.total", "users.peak_concurrent", "multi_region", "consistency",
     "p99_ms", "availability", "compliance", "shape", "processing", "queries", "realtime",
-    "stage", "teams", "ops_maturity", "services", "clients",
+    "stage", "teams", "ops_maturity", "services", "clients", "push_channel",
 }
 
 DEFAULT_RATE = 100.0  # req/s, for a read or write use case whose rate no target fixes
@@ -338,6 +339,11 @@ def design_for(facts: dict[str, Any]) -> str:
         components = [{"id": f"client-{i}", "kind": "client"} for i in range(f.get("clients", 0))]
         components += [{"id": f"service-{i}", "kind": "service"} for i in range(f.get("services", 0))]
         arch = {"components": components}
+    if "push_channel" in f:
+        # a real-time gateway is a push channel; an architecture without one pushes nothing
+        arch = arch or {"components": []}
+        if f["push_channel"]:
+            arch["components"].append({"id": "push-gateway", "kind": "realtime_gateway"})
 
     design: dict[str, Any] = {"name": "probe"}
     if req:

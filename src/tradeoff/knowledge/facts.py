@@ -81,6 +81,21 @@ def _ratio(d: Design, e: Estimate) -> float | None:
     return ap.read_write_ratio if ap else None
 
 
+def _push_channel(d: Design) -> bool | None:
+    """Does the design already push to clients (a WebSocket/SSE flow or endpoint, a real-time gateway)?"""
+    api = d.deep_dives.api_design if d.deep_dives else None
+    if d.architecture is None and api is None:
+        return None
+    push = {"websocket", "sse"}
+    if any(c.kind is ComponentKind.realtime_gateway for c in d.components):
+        return True
+    arch = d.architecture
+    for f in [*(arch.read_paths if arch else []), *(arch.write_paths if arch else [])]:
+        if (f.protocol and f.protocol.value in push) or any(h.protocol and h.protocol.value in push for h in f.hops):
+            return True
+    return bool(api and ((api.style and api.style.value in push) or any(e.method in ("WS", "SSE") for e in api.endpoints)))
+
+
 def _count_kind(kind: ComponentKind) -> Callable[[Design, Estimate], Any]:
     return lambda d, e: (sum(1 for c in d.components if c.kind is kind) if d.architecture else None)
 
@@ -115,6 +130,8 @@ _fact("queries", "set", "kinds of query the system answers",
       lambda d, e: {x.value for x in _ap(d).queries} if _ap(d) and _ap(d).queries else None)
 _fact("realtime", "enum", "none, server_push or bidirectional",
       lambda d, e: _ap(d).realtime.value if _ap(d) and _ap(d).realtime else None)
+_fact("push_channel", "bool", "the design pushes to clients (WebSocket/SSE flow or endpoint, real-time gateway)",
+      lambda d, e: _push_channel(d))
 _fact("multi_region", "bool", "users or components span more than one region", lambda d, e: _multi_region(d))
 _fact("stage", "enum", "early, growth or mature", lambda d, e: _ctx(d).stage.value if _ctx(d) and _ctx(d).stage else None)
 _fact("teams", "count", "independent teams", lambda d, e: _ctx(d).teams if _ctx(d) else None)

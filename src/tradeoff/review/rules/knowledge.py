@@ -23,11 +23,31 @@ _TABLE_ITEM = {
 }
 
 
+def _dead_letter_only(ctx, cid: str) -> bool:
+    """A dead-letter queue: parked failures for an operator, not a channel with consumers."""
+    edges = ctx.arch.async_edges if ctx.arch else []
+    return (any(a.dead_letter == cid for a in edges)
+            and not any(cid in (a.producer, a.via, *a.consumers) for a in edges) and not ctx.flows_through(cid))
+
+
+def _edge_facts(ctx, edge) -> dict[str, Any]:
+    """The design's facts narrowed to one async edge: its use case's event rate and fan-out."""
+    facts = dict(ctx.facts)
+    if edge.use_case is None:
+        return facts
+    peak, avg = ctx.est.value(f"{edge.use_case}.qps.peak"), ctx.est.value(f"{edge.use_case}.qps.avg")
+    if peak is not None:
+        facts["qps.write.peak"] = peak * edge.ratio
+        fan = ctx.est.value(f"{edge.use_case}.fanout.avg")
+        facts["fanout.peak"] = fan * peak / avg if fan is not None and avg else 0.0
+    return facts
+
+
 def uses(ctx, opt: Option) -> Iterator[tuple[Any, dict[str, Any], str | None]]:
     """Where a design uses an option: (element, the facts to judge it by, component id)."""
     for c in ctx.components:
         o = ctx.option(c)
-        if o is not None and o.id == opt.id:
+        if o is not None and o.id == opt.id and not (opt.table == "communication" and _dead_letter_only(ctx, c.id)):
             yield c, ctx.component_facts(c), c.id
     arch, dd = ctx.arch, ctx.dd
     if opt.table == "compute" and arch is not None and arch.compute is not None and arch.compute.value == opt.id:
@@ -44,7 +64,7 @@ def uses(ctx, opt: Option) -> Iterator[tuple[Any, dict[str, Any], str | None]]:
     if opt.table == "event_driven" and arch is not None:
         for a in arch.async_edges:
             if a.pattern is not None and a.pattern.value == opt.id:
-                yield a, ctx.facts, None
+                yield a, _edge_facts(ctx, a), None
     for d in ctx.design.decisions:
         if d.choice is not None and d.choice.option == opt.id and d.choice.component is None:
             yield d, ctx.facts, None
