@@ -32,8 +32,9 @@ class Config:
             return False
         return r.enabled or _selected(r, self.enable)
 
-    def severity_of(self, r: Rule) -> str:
-        return self.severity.get(r.code) or self.severity.get(r.family) or r.severity
+    def severity_of(self, r: Rule) -> str | None:
+        """The severity the configuration sets for this rule, if it sets one."""
+        return self.severity.get(r.code) or self.severity.get(r.family)
 
 
 def _selected(r: Rule, selectors: set[str]) -> bool:
@@ -187,9 +188,10 @@ def review(design: Design, *, table=None, config: Config | None = None, est=None
         if (only is not None and code not in only) or (only is None and not cfg.active(r)):
             continue
         ran.append(r)
-        sev = cfg.severity_of(r)
+        configured = cfg.severity_of(r)
         for hit in r.check(ctx) or ():
-            f = _finding(design, r, hit, hit.severity or sev)
+            # a configured severity wins; else the hit's own (a risk the design accepted), else the rule's
+            f = _finding(design, r, hit, configured or hit.severity or r.severity)
             key = (f.code, f.path, f.message)
             if key not in seen:
                 seen.add(key)

@@ -44,7 +44,19 @@ def _edge_facts(ctx, edge) -> dict[str, Any]:
 
 
 def uses(ctx, opt: Option) -> Iterator[tuple[Any, dict[str, Any], str | None]]:
-    """Where a design uses an option: (element, the facts to judge it by, component id)."""
+    """Where a design uses an option: (element, the facts to judge it by, component id). A
+    decision that names the option without a component counts only when nothing drawn uses it
+    (else the drawn use is judged, by its own numbers, and the decision is its justification)."""
+    found = list(_drawn_uses(ctx, opt))
+    yield from found
+    if found:
+        return
+    for d in ctx.design.decisions:
+        if d.choice is not None and d.choice.option == opt.id and d.choice.component is None:
+            yield d, ctx.facts, None
+
+
+def _drawn_uses(ctx, opt: Option) -> Iterator[tuple[Any, dict[str, Any], str | None]]:
     for c in ctx.components:
         o = ctx.option(c)
         if o is not None and o.id == opt.id and not (opt.table == "communication" and _dead_letter_only(ctx, c.id)):
@@ -65,9 +77,6 @@ def uses(ctx, opt: Option) -> Iterator[tuple[Any, dict[str, Any], str | None]]:
         for a in arch.async_edges:
             if a.pattern is not None and a.pattern.value == opt.id:
                 yield a, _edge_facts(ctx, a), None
-    for d in ctx.design.decisions:
-        if d.choice is not None and d.choice.option == opt.id and d.choice.component is None:
-            yield d, ctx.facts, None
 
 
 def _accepted(ctx, opt: Option, component: str | None) -> str | None:
@@ -75,7 +84,9 @@ def _accepted(ctx, opt: Option, component: str | None) -> str | None:
         ch, t = d.choice, d.tradeoff
         if ch is None or t is None or not (t.give_up and t.acceptable_because):
             continue
-        if (component is not None and ch.component == component) or (component is None and ch.option == opt.id):
+        if component is not None and ch.component == component and ch.option in (None, opt.id):
+            return d.id
+        if component is None and ch.option == opt.id:
             return d.id
     return None
 
