@@ -103,6 +103,11 @@ class KnowledgeBase(_Strict):
     def for_technology(self, technology: str) -> list[Option]:
         """Options whose typical technologies are named in this one ('Amazon DynamoDB
         (on-demand)' -> key_value); the longest name matched wins, ties in table order."""
+        if self is knowledge_base():
+            return list(_for_technology(technology))
+        return list(self._match_technology(technology))
+
+    def _match_technology(self, technology: str) -> tuple[Option, ...]:
         text = f" {technology.lower()} "
         hits: list[tuple[int, int, Option]] = []
         for i, o in enumerate(self.options):
@@ -111,7 +116,13 @@ class KnowledgeBase(_Strict):
                        or re.search(rf"(?<![a-z0-9]){re.escape(t.lower())}(?![a-z0-9])", text)]
             if lengths:
                 hits.append((-max(lengths), i, o))
-        return [o for _, _, o in sorted(hits, key=lambda h: (h[0], h[1]))]
+        return tuple(o for _, _, o in sorted(hits, key=lambda h: (h[0], h[1])))
+
+
+@lru_cache(maxsize=4096)
+def _for_technology(technology: str) -> tuple[Option, ...]:
+    """Matches against the bundled knowledge base, memoised (reviews ask for each component often)."""
+    return knowledge_base()._match_technology(technology)
 
 
 def _norm(text: str) -> str:

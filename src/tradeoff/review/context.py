@@ -172,7 +172,10 @@ class Context:
     def option(self, c: Component):
         from tradeoff.knowledge.advise import option_of
 
-        return option_of(c)
+        cache = self.__dict__.setdefault("_options", {})
+        if id(c) not in cache:
+            cache[id(c)] = option_of(c)
+        return cache[id(c)]
 
     def node_capacity(self, c: Component) -> NodeCapacity | None:
         opt = self.option(c)
