@@ -169,3 +169,25 @@ def test_async_rules_silent_on_a_clean_design():
     clean = d(GOOD, dive=FULL)
     for n in range(1, 17):
         assert not findings(clean, f"ASYNC-{n:03d}"), n
+
+
+def test_async_009_an_edge_declared_not_idempotent_beats_the_dives_general_text():
+    # the dive says consumers dedup in general; this edge says its consumers do not
+    text = """
+name: t
+requirements:
+  use_cases: [{id: pay, name: Pay}]
+architecture:
+  components:
+    - {id: api, kind: service}
+    - {id: q, kind: queue}
+    - {id: ledger, kind: worker}
+  async_edges:
+    - {id: pay, use_case: pay, producer: api, via: q, consumers: [ledger], delivery: at_least_once,
+       idempotent_consumers: IDEMPOTENT}
+deep_dives:
+  async_processing: {idempotency: consumers dedup by event id}
+"""
+    f = fires(text.replace("IDEMPOTENT", "false"), "ASYNC-009")
+    assert f[0].severity == "error" and f[0].element == "pay"
+    silent(text.replace("IDEMPOTENT", "true"), "ASYNC-009")

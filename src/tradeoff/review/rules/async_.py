@@ -49,7 +49,11 @@ def _delivery(ctx, edge) -> DeliveryGuarantee | None:
 
 
 def _idempotent(ctx, edge) -> bool:
-    return edge.idempotent_consumers is True or _dive_has(ctx, "idempotency")
+    """The edge says its consumers are idempotent, or the dive explains it; an edge that says
+    they are not (`idempotent_consumers: false`) is believed over the dive's general text."""
+    if edge.idempotent_consumers is not None:
+        return edge.idempotent_consumers
+    return _dive_has(ctx, "idempotency")
 
 
 def _all_edges(ctx, pred) -> bool:
