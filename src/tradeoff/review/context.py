@@ -60,6 +60,12 @@ class Context:
         return self.design.deep_dives
 
     @property
+    def deep_dives_started(self) -> bool:
+        """At least one deep-dive topic is written (an empty `deep_dives: {}` is not a start)."""
+        dd = self.dd
+        return dd is not None and any(getattr(dd, t) for t in type(dd).model_fields)
+
+    @property
     def components(self) -> list[Component]:
         return self.design.components
 

@@ -24,7 +24,7 @@ class Item:
 ITEMS: list[Item] = []
 
 
-def _filled(value: Any) -> bool:
+def filled(value: Any) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
@@ -42,7 +42,7 @@ def presence(code: str, title: str, *, section: Callable[[Any], Any], field: str
     `satisfied(ctx, section)` is false). A missing section is left to the topic-level rule."""
     from tradeoff.review.engine import FAMILIES
 
-    ok = satisfied or (lambda ctx, sec: _filled(getattr(sec, field, None)))
+    ok = satisfied or (lambda ctx, sec: filled(getattr(sec, field, None)))
     phase, topic = FAMILIES[code.split("-")[0]]
 
     def check(ctx):

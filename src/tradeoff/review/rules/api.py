@@ -31,12 +31,6 @@ def _text(value) -> bool:
     return bool(value and str(value).strip())
 
 
-def _started(ctx) -> bool:
-    """Deep dives have begun: at least one topic is written (an empty `deep_dives: {}` is not a start)."""
-    dd = ctx.dd
-    return dd is not None and any(getattr(dd, t) for t in type(dd).model_fields)
-
-
 def _is_collection(path: str) -> bool:
     """A path whose last segment is a name, not a parameter: /v1/links, not /v1/links/{code}."""
     p = path.split("?")[0].strip().rstrip("/")
@@ -215,7 +209,7 @@ def _entry(ctx):
       good="components: [..., {id: gw, kind: api_gateway, responsibility: auth and per-key quotas}]")
 def no_rate_limiting(ctx):
     # with an API or security dive, its own rate-limiting item (API-003, SEC-008) speaks instead
-    if ctx.arch is None or not _started(ctx) or _api(ctx) is not None or _sec(ctx) is not None:
+    if ctx.arch is None or not ctx.deep_dives_started or _api(ctx) is not None or _sec(ctx) is not None:
         return
     if not any(c.kind is ComponentKind.client for c in ctx.components):
         return
@@ -265,7 +259,7 @@ def write_via_get(ctx):
       fix="Add deep_dives.api_design: endpoints, pagination, rate limiting and auth, versioning.",
       bad="deep_dives: {caching: {...}}", good="deep_dives:\n  api_design: {style: rest, endpoints: [...]}")
 def no_api_dive(ctx):
-    if not _started(ctx) or _api(ctx) is not None:
+    if not ctx.deep_dives_started or _api(ctx) is not None:
         return
     if any(c.kind is ComponentKind.client for c in ctx.components):
         yield Hit(ctx.dd, "clients call the system but there is no API design deep dive")

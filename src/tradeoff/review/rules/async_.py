@@ -29,12 +29,6 @@ def _text(value) -> bool:
     return bool(value and str(value).strip())
 
 
-def _started(ctx) -> bool:
-    """Deep dives have begun: at least one topic is written (an empty `deep_dives: {}` is not a start)."""
-    dd = ctx.dd
-    return dd is not None and any(getattr(dd, t) for t in type(dd).model_fields)
-
-
 def _dive_has(ctx, field: str) -> bool:
     d = _dive(ctx)
     return d is not None and _text(getattr(d, field))
@@ -124,7 +118,7 @@ presence("ASYNC-005", "Consumer idempotency not stated", section=_dive, field="i
       good="deep_dives:\n  async_processing: {what_and_why: ..., delivery: at_least_once, ...}")
 def no_async_dive(ctx):
     edges = _edges(ctx)
-    if _started(ctx) and ctx.dd.async_processing is None and edges:
+    if ctx.deep_dives_started and ctx.dd.async_processing is None and edges:
         yield Hit(ctx.dd, f"{len(edges)} async edge(s) ({', '.join(a.id for a in edges)}) but no async "
                           "processing deep dive")
 

@@ -33,12 +33,6 @@ def _text(value) -> bool:
     return bool(value and str(value).strip())
 
 
-def _started(ctx) -> bool:
-    """Deep dives have begun: at least one topic is written (an empty `deep_dives: {}` is not a start)."""
-    dd = ctx.dd
-    return dd is not None and any(getattr(dd, t) for t in type(dd).model_fields)
-
-
 def _targets(ctx):
     return ctx.nf.consistency if ctx.nf else []
 
@@ -204,7 +198,7 @@ def required_model_missing(ctx):
       false_positives="Users in several regions served from one region have no multi-region writes: set "
                       "regions: 1 on the stores to say so.")
 def multi_region_conflicts(ctx):
-    if not _started(ctx):
+    if not ctx.deep_dives_started:
         return
     d = _dive(ctx)
     if d is not None and _text(d.conflict_resolution):
@@ -222,7 +216,7 @@ def multi_region_conflicts(ctx):
       bad="read_paths: [{hops: [api, cache, db]}]\ndeep_dives: {caching: {...}}",
       good="deep_dives:\n  consistency: {stale_reads: cache-aside with 60 s TTL; deletes invalidate on write}")
 def cache_without_stale_reads(ctx):
-    if not _started(ctx) or _dive(ctx) is not None:
+    if not ctx.deep_dives_started or _dive(ctx) is not None:
         return
     flagged = {c.id for _, _, stale in _strong_cached(ctx) for c in stale}  # CONS-004 names these
     seen: set[str] = set()
@@ -256,7 +250,7 @@ def choice_without_why(ctx):
       bad="consistency targets: [{use_case: pay, model: strong}]\ndeep_dives: {caching: {...}}",
       good="deep_dives:\n  consistency: {choices: [{scope: payments, model: strong, why: ...}]}")
 def no_consistency_dive(ctx):
-    if not _started(ctx) or _dive(ctx) is not None:
+    if not ctx.deep_dives_started or _dive(ctx) is not None:
         return
     strong = [t for t in _targets(ctx) if t.model is ConsistencyModel.strong]
     if strong:

@@ -30,12 +30,6 @@ def _text(value) -> bool:
     return bool(value and str(value).strip())
 
 
-def _started(ctx) -> bool:
-    """Deep dives have begun: at least one topic is written (an empty `deep_dives: {}` is not a start)."""
-    dd = ctx.dd
-    return dd is not None and any(getattr(dd, t) for t in type(dd).model_fields)
-
-
 def _res(c):
     return c.resilience if c is not None else None
 
@@ -152,7 +146,7 @@ def single_point_of_failure(ctx):
                          "takes it down")
         else:  # unstated: a sketch may leave replicas for later; once deep dives start it is a gap
             yield Hit(c, f"{c.id} states no replicas (one node assumed) on the path of must-have "
-                         f"{', '.join(must)}", severity="warning" if _started(ctx) else "info")
+                         f"{', '.join(must)}", severity="warning" if ctx.deep_dives_started else "info")
 
 
 @rule("FAULT-009", "All replicas in one zone under a multi-zone availability target", severity="error",
@@ -175,7 +169,7 @@ def single_zone(ctx):
             yield Hit(c, f"{c.id}: all {c.replicas} replicas in one zone, under {target}")
         elif c.zones is None:
             yield Hit(c, f"{c.id}: zones not stated for {c.replicas} replicas, under {target}",
-                      severity="warning" if _started(ctx) else "info")
+                      severity="warning" if ctx.deep_dives_started else "info")
 
 
 @rule("FAULT-010", "One region above the multi-region availability target", severity="warning", playbook=P_AZ,
@@ -313,7 +307,7 @@ def zones_above_replicas(ctx):
       bad="availability: {target: 99.99%}\ndeep_dives: {caching: {...}}",
       good="deep_dives:\n  fault_tolerance: {node_failure: ..., az_failure: ..., ...}")
 def no_fault_dive(ctx):
-    if not _started(ctx) or _dive(ctx) is not None:
+    if not ctx.deep_dives_started or _dive(ctx) is not None:
         return
     avail = _availability(ctx)
     th = ctx.threshold("availability_multi_zone")

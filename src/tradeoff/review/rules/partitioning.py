@@ -9,17 +9,13 @@ import re
 
 from tradeoff.model.design import STATEFUL_KINDS, ComponentKind
 from tradeoff.review.engine import Hit, rule
-from tradeoff.review.presence import presence
+from tradeoff.review.presence import filled, presence
 
 P_KEY = "Deep dive, partitioning & sharding: partition key choice & rationale"
 P_HOT = "Deep dive, partitioning & sharding: hot partition mitigation"
 P_REPART = "Deep dive, partitioning & sharding: re-partitioning strategy"
 P_INTERACT = "Deep dive, partitioning & sharding: interaction with access patterns"
 P_NUMBERS = "Phase 2: highlight the numbers that drive decisions ('At 2TB/day, we need partitioning early')"
-
-
-def _filled(text) -> bool:
-    return bool(text and text.strip())
 
 
 def _entries(ctx) -> list:
@@ -38,7 +34,7 @@ def _first_lacking(ok):
 
 def _has_key(ctx, p) -> bool:
     c = ctx.component(p.component)
-    return _filled(p.key) or bool(c is not None and _filled(c.partition_key))
+    return filled(p.key) or bool(c is not None and filled(c.partition_key))
 
 
 def _sharded(c) -> bool:
@@ -46,7 +42,7 @@ def _sharded(c) -> bool:
 
 
 def _partitioned(c) -> bool:
-    return _sharded(c) or _filled(c.partition_key)
+    return _sharded(c) or filled(c.partition_key)
 
 
 def _self_scaling(ctx, c) -> bool:
@@ -70,7 +66,7 @@ presence("PART-001", "Partition key not stated", section=_first_lacking(_has_key
          bad="partitioning:\n  - {component: feed-store, rationale: spread evenly}",
          good="partitioning:\n  - {component: feed-store, key: user_id, rationale: every read is one user's feed}")
 
-presence("PART-002", "Partition key without a rationale", section=_first_lacking(lambda ctx, p: _filled(p.rationale)),
+presence("PART-002", "Partition key without a rationale", section=_first_lacking(lambda ctx, p: filled(p.rationale)),
          field="rationale", label="why this partition key", severity="warning", playbook=P_KEY,
          why="A key is right because the hot queries carry it and it spreads evenly; without the reason the "
              "interviewer cannot tell a choice from a default.",
@@ -79,7 +75,7 @@ presence("PART-002", "Partition key without a rationale", section=_first_lacking
          good="partitioning:\n  - {component: orders, key: customer_id, rationale: every hot query is per customer}")
 
 presence("PART-003", "Hot partitions not addressed",
-         section=_first_lacking(lambda ctx, p: _filled(p.hot_partition_mitigation)), field="hot_partition_mitigation",
+         section=_first_lacking(lambda ctx, p: filled(p.hot_partition_mitigation)), field="hot_partition_mitigation",
          label="hot partition mitigation", severity="warning", playbook=P_HOT,
          why="Real keys are skewed (a celebrity, a viral link, a big tenant); one hot partition caps the whole "
              "store at one node's throughput however many nodes there are.",
@@ -89,7 +85,7 @@ presence("PART-003", "Hot partitions not addressed",
          good="partitioning:\n  - {component: posts, key: author_id, hot_partition_mitigation: celebrity reads "
               "come from the cache; writes are a few a day}")
 
-presence("PART-004", "No re-partitioning strategy", section=_first_lacking(lambda ctx, p: _filled(p.repartitioning)),
+presence("PART-004", "No re-partitioning strategy", section=_first_lacking(lambda ctx, p: filled(p.repartitioning)),
          field="repartitioning", label="the re-partitioning strategy", severity="warning", playbook=P_REPART,
          why="Data and traffic grow; a scheme with no way to add partitions (consistent hashing, logical shards, "
              "online splits) turns growth into a migration project with downtime.",
@@ -99,7 +95,7 @@ presence("PART-004", "No re-partitioning strategy", section=_first_lacking(lambd
          good="partitioning:\n  - {component: db, key: user_id, repartitioning: 4,096 logical shards moved online}")
 
 presence("PART-005", "Key not related to the access patterns",
-         section=_first_lacking(lambda ctx, p: _filled(p.access_pattern_interaction)),
+         section=_first_lacking(lambda ctx, p: filled(p.access_pattern_interaction)),
          field="access_pattern_interaction", label="how the key interacts with the access patterns",
          severity="warning", playbook=P_INTERACT,
          why="A query that does not carry the partition key scatters to every partition and gathers; the key is "
@@ -138,7 +134,7 @@ def _per_node(ctx, c) -> tuple[float, str] | None:
     fmt = lambda v: ctx.fmt("node_storage", v)  # noqa: E731
     if _sharded(c):
         return total / c.shards, f"{fmt(total)} over {c.shards} shards"
-    if not _filled(c.partition_key):
+    if not filled(c.partition_key):
         where = f"on each of its {c.replicas} nodes" if c.replicas > 1 else "on its one node"
         return total, f"{fmt(total)} {where}, with no shards"
     est = ctx.design.estimates
@@ -182,9 +178,9 @@ def data_per_node(ctx):
       good="components: [{id: db, kind: data_store, shards: 16, replicas: 48, partition_key: tenant_id}]")
 def shards_without_key(ctx):
     for c in ctx.components:
-        if _sharded(c) and not _filled(c.partition_key):
+        if _sharded(c) and not filled(c.partition_key):
             entry = ctx.partitioning_for(c)
-            if entry is not None and _filled(entry.key):
+            if entry is not None and filled(entry.key):
                 continue
             yield Hit(c, f"{c.id}: {c.shards} shards but no partition key")
 
@@ -206,7 +202,7 @@ def partitioned_not_argued(ctx):
             continue
         if ctx.partitioning_for(c) is not None:
             continue
-        how = f"partition key {c.partition_key}" if _filled(c.partition_key) else f"{c.shards} shards"
+        how = f"partition key {c.partition_key}" if filled(c.partition_key) else f"{c.shards} shards"
         per_day = ctx.stored(c, "per_day")
         if per_day is not None and per_day >= limit:
             yield Hit(c, f"{c.id} ({how}) takes {ctx.fmt('partition_daily_ingest', per_day)}/day but has no "
@@ -263,7 +259,7 @@ def time_only_key(ctx):
         if opt is not None and opt.id in ("time_series", "object_store"):
             continue
         entry = ctx.partitioning_for(c)
-        if entry is not None and _filled(entry.key):
+        if entry is not None and filled(entry.key):
             at, key = entry, entry.key
         else:
             at, key = c, c.partition_key

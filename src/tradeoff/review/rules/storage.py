@@ -7,17 +7,13 @@ from __future__ import annotations
 from tradeoff.knowledge.options import rank
 from tradeoff.model.design import STATEFUL_KINDS, ComponentKind, QueryKind
 from tradeoff.review.engine import Hit, rule
-from tradeoff.review.presence import presence
+from tradeoff.review.presence import filled, presence
 
 P_WHY = "Deep dive, storage technology: why this tech over alternatives?"
 P_TRADEOFF = "Deep dive, storage technology: frame as tradeoff - gain X, lose Y"
 P_MATCH = "Deep dive, storage technology: match to access pattern"
 P_REJECTED = "Deep dive, storage technology: name what you considered & rejected"
 P_TABLE = "Data Storage table: reach for each option when its strengths match the access pattern"
-
-
-def _filled(text) -> bool:
-    return bool(text and text.strip())
 
 
 def _choices(ctx) -> list:
@@ -44,7 +40,7 @@ def _storage_option(ctx, c):
     return o if o is not None and o.table == "data_storage" else None
 
 
-presence("STORE-001", "Storage choice without a why", section=_first_lacking(lambda ch: _filled(ch.why)),
+presence("STORE-001", "Storage choice without a why", section=_first_lacking(lambda ch: filled(ch.why)),
          field="why", label="why this technology over the alternatives", severity="warning", playbook=P_WHY,
          why="A technology named without its reason reads as habit; the interviewer wants the requirement and "
              "the access pattern that make this store the right one.",
@@ -62,7 +58,7 @@ presence("STORE-002", "Storage choice without gain and loss", section=_first_lac
          good="choices:\n  - {component: feed-db, gain: fast appends, lose: no ad-hoc queries or joins}")
 
 presence("STORE-003", "Storage choice not matched to the access pattern",
-         section=_first_lacking(lambda ch: _filled(ch.access_pattern_match)), field="access_pattern_match",
+         section=_first_lacking(lambda ch: filled(ch.access_pattern_match)), field="access_pattern_match",
          label="how the store matches the access pattern", severity="warning", playbook=P_MATCH,
          why="A store is good or bad only relative to its queries: a wide-column store is right for partition "
              "slices and wrong for ad-hoc filters. The match is the argument.",
