@@ -296,6 +296,39 @@ def review(
 
 @app.command()
 @handles_errors
+def draw(
+    design: str = DESIGN_ARG,
+    format: str = typer.Option("excalidraw,svg,png,mermaid", "--format", "-f",
+                               help="comma-separated: excalidraw, svg, png, mermaid"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="a folder, or a file stem (NAME gives NAME.excalidraw, NAME.svg...); "
+                                               "'-' prints one text format"),
+    scale: float = typer.Option(1.0, "--scale", min=0.1, max=8, help="PNG scale"),
+) -> None:
+    """The canvas: requirements, numbers, decisions, the read path and write path apart, async dashed,
+    external dependencies set apart, failure zones in red. Excalidraw scene, SVG, PNG and Mermaid."""
+    from tradeoff.errors import UsageError
+    from tradeoff.examples import resolve
+    from tradeoff.render import draw as drawing
+
+    path = Path(resolve(design))
+    formats = drawing.parse_formats(format)
+    loaded = _load(design)
+    result = drawing.draw(loaded, formats, png_scale=scale)
+    if output is not None and str(output) == "-":
+        if len(formats) != 1 or formats[0] == "png":
+            raise UsageError("'-o -' prints one text format", "add --format excalidraw, svg or mermaid")
+        sys.stdout.write(result.outputs[formats[0]])
+        return
+    stem = drawing.default_stem(path, loaded)
+    if output is not None:
+        stem = output / stem.name if output.is_dir() else output
+    for written in drawing.write(result, stem, protect=path):
+        _console().print(f"wrote {written}")
+
+
+@app.command()
+@handles_errors
 def rules(
     code: Optional[str] = typer.Argument(None, help="a rule code (CACHE-001) to explain, or a family (CACHE) to list"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json"),
