@@ -1,0 +1,3 @@
+"""Shared test plugins: `excalidraw` (the real Excalidraw and Mermaid in headless Chromium)."""
+
+pytest_plugins = ["tests.browser.harness"]
