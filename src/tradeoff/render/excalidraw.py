@@ -80,13 +80,16 @@ def _box(b: Box, frame: str) -> list[dict[str, Any]]:
 
 
 def _arrow(a: Arrow, frame: str) -> list[dict[str, Any]]:
-    x0, y0 = a.points[0]
-    xs = [x for x, _ in a.points]
-    ys = [y for _, y in a.points]
-    el = _base(a.id, "arrow", x0, y0, max(xs) - min(xs), max(ys) - min(ys), stroke=a.colour,
-               style="dashed" if a.dashed else "solid", roundness=None, frame=frame, data=a.data)
+    x0, y0 = _r(a.points[0][0]), _r(a.points[0][1])
+    points = [[_r(x - x0), _r(y - y0)] for x, y in a.points]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    # width and height exactly as restore recomputes them from the points (max - min)
+    el = _base(a.id, "arrow", x0, y0, 0, 0, stroke=a.colour, style="dashed" if a.dashed else "solid",
+               roundness=None, frame=frame, data=a.data)
+    el["width"], el["height"] = max(xs) - min(xs), max(ys) - min(ys)
     el.update({
-        "points": [[_r(x - x0), _r(y - y0)] for x, y in a.points],
+        "points": points,
         "lastCommittedPoint": None,
         "startBinding": {"elementId": a.start, "focus": 0, "gap": 1},
         "endBinding": {"elementId": a.end, "focus": 0, "gap": 1},
