@@ -125,8 +125,9 @@ def test_analyze_writes_the_folder_byte_identically(tmp_path):
         r = runner.invoke(app, ["analyze", "url-shortener", "-o", str(tmp_path / run)])
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["advice.json", "decisions.draft.yaml", "estimate.json", "estimate.md",
-                     "review.json", "review.md", "review.sarif"]
+    assert names == ["advice.json", "canvas.excalidraw", "canvas.mmd", "canvas.png", "canvas.svg",
+                     "decisions.draft.yaml", "estimate.json", "estimate.md", "review.json", "review.md",
+                     "review.sarif"]
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes()
 

@@ -1,4 +1,4 @@
-"""`tradeoff analyze`: the main job. Today check + estimate + advise + review; later issues add the rest."""
+"""`tradeoff analyze`: the main job. Today check + estimate + advise + review + draw; later issues add the rest."""
 
 from __future__ import annotations
 
@@ -41,15 +41,22 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     out.mkdir(parents=True, exist_ok=True)
     adv = advise(design, est=est)
     rev = review(design, table=table, est=est)
-    files = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
+    from tradeoff.render.draw import SUFFIX, draw
+
+    canvas = draw(design, est=est, findings=rev.findings)
+    files: dict[str, str | bytes] = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
              "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv),
              "review.json": review_render.to_json(rev), "review.md": review_render.to_markdown(rev),
-             "review.sarif": review_render.to_sarif(rev, __version__)}
+             "review.sarif": review_render.to_sarif(rev, __version__),
+             **{f"canvas{SUFFIX[fmt]}": content for fmt, content in canvas.outputs.items()}}
     written = []
     for name, text in files.items():
         target = out / name
         if target.resolve() == design_path.resolve():
             raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another -o folder")
-        target.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
         written.append(target)
     return Analysis(design, est, adv, rev, written)

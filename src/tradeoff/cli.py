@@ -160,7 +160,7 @@ def analyze(
     convention: Optional[ConventionOpt] = typer.Option(None, help="exact or shortcut"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds"),
 ) -> None:
-    """The main job: check, estimate, advise and review into one folder, with a summary on screen."""
+    """The main job: check, estimate, advise, review and draw into one folder, with a summary on screen."""
     from tradeoff.analyze import analyze as run
     from tradeoff.examples import resolve
     from tradeoff.render import advise as advice_render
