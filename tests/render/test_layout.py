@@ -107,3 +107,21 @@ def test_checker_reports_a_box_moved_onto_another_and_a_label_that_does_not_fit(
     found = problems(canvas)
     assert any("overlap" in p for p in found)
     assert any("does not fit" in p for p in found)
+
+
+def test_crossing_reduction_beats_the_input_order(monkeypatch):
+    import tradeoff.render.layout as layout_module
+    from tests.render.geometry import crossings
+
+    design = generated_design(100)
+    reduced = crossings(canvas_of(design))
+    monkeypatch.setattr(layout_module, "ORDER_ROUNDS", 0)  # no sweeps: ranks keep the input order
+    unordered = crossings(canvas_of(design))
+    assert reduced < 0.8 * unordered, (reduced, unordered)
+
+
+@pytest.mark.parametrize("name", list_examples())
+def test_examples_have_at_most_one_crossing(name):
+    from tests.render.geometry import crossings
+
+    assert crossings(canvas_of(load_design(resolve(name)))) <= 1

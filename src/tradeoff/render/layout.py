@@ -47,6 +47,7 @@ class Layout:
 
 
 EDGE_SLOT = 14.0  # vertical room a long edge takes in a column it crosses
+ORDER_ROUNDS = 3.5  # grandalf's crossing-reduction sweeps (down and up count as one round)
 
 
 def layout(nodes: list[LNode], edges: list[LEdge], *, last: frozenset[str] = frozenset(),
@@ -167,7 +168,7 @@ def _order_and_place(nodes: list[LNode], edges: list[LEdge], feedback: set[str],
         sug.xspace = node_gap
         sug.dw, sug.dh = EDGE_SLOT, 10.0
         sug.init_all(roots=[], inverted_edges=[])
-        sug.draw(N=3.5)
+        sug.draw(N=ORDER_ROUNDS)
         part: dict[object, _Slot] = {}
         for layer in sug.layers:
             for v in layer:
