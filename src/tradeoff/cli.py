@@ -327,6 +327,41 @@ def draw(
         _console().print(f"wrote {written}")
 
 
+@app.command("import")
+@handles_errors
+def import_(
+    canvas: Path = typer.Argument(..., help="an .excalidraw scene (hand-drawn, or made by tradeoff draw)"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="the design file to write (default NAME.design.yaml here); '-' prints it"),
+    notes: bool = typer.Option(False, "--notes", help="also list how each shape, arrow and text was read"),
+) -> None:
+    """A drawn canvas read back into a design skeleton: shapes become components (kind guessed from
+    their labels), arrows become flow hops and async edges, headed text becomes notes; what could not
+    be interpreted is listed. Never overwrites a file."""
+    from tradeoff.errors import UsageError
+    from tradeoff.io.canvas import import_canvas
+
+    result = import_canvas(canvas)
+    err = _console(stderr=True)
+    if output is not None and str(output) == "-":
+        sys.stdout.write(result.yaml)
+    else:
+        target = output or Path(f"{result.design.get('name', canvas.stem)}.design.yaml")
+        if target.exists():
+            raise UsageError(f"{target} already exists; tradeoff import never overwrites a file",
+                             "choose another file with -o, or '-o -' to print the design")
+        target.write_text(result.yaml, encoding="utf-8")
+        arch = result.design.get("architecture", {})
+        flows = len(arch.get("read_paths", [])) + len(arch.get("write_paths", []))
+        err.print(f"wrote {target} ({len(arch.get('components', []))} components, {flows} flows, "
+                  f"{len(arch.get('async_edges', []))} async edges)")
+    if notes:
+        for line in result.notes:
+            sys.stderr.write(f"  read: {line}\n")
+    for line in result.problems:
+        sys.stderr.write(f"  not interpreted: {line}\n")
+
+
 @app.command()
 @handles_errors
 def rules(

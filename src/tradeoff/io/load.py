@@ -264,7 +264,7 @@ def load_design_text(text: str, file: str = "<design>") -> Design:
         raise DesignErrors([exc]) from None
     if not isinstance(data, dict):
         raise DesignErrors([SchemaError("a design is a mapping of sections (name, requirements, estimates, ...)",
-                                        source.find(()) or Position(file, 1, 1),
+                                        _clamp(source.find(()) or Position(file, 1, 1), text),
                                         "start from `tradeoff new NAME` for a skeleton")])
     try:
         design = Design.model_validate(data)

@@ -213,7 +213,7 @@ def _failure_zones(findings) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     reason = {"FAULT-008": "single point of failure", "FAULT-009": "one zone"}
     for f in findings:
-        if f.code in reason and f.element and f.severity.value in ("error", "warning"):
+        if f.code in reason and f.element and f.severity in ("error", "warning"):
             out.setdefault(f.element, []).append(reason[f.code])
     return out
 
