@@ -9,7 +9,7 @@ from typing import Any
 from tradeoff.errors import UsageError
 from tradeoff.estimate.engine import Estimate, estimate
 from tradeoff.estimate.thresholds import Table
-from tradeoff.io.load import load_design
+from tradeoff.io.load import load_design, write_output
 from tradeoff.model.design import Design
 
 
@@ -49,14 +49,6 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
              "review.json": review_render.to_json(rev), "review.md": review_render.to_markdown(rev),
              "review.sarif": review_render.to_sarif(rev, __version__),
              **{f"canvas{SUFFIX[fmt]}": content for fmt, content in canvas.outputs.items()}}
-    written = []
-    for name, text in files.items():
-        target = out / name
-        if target.resolve() == design_path.resolve():
-            raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another -o folder")
-        if isinstance(text, bytes):
-            target.write_bytes(text)
-        else:
-            target.write_text(text, encoding="utf-8")
-        written.append(target)
+    written = [write_output(out / name, content, design_path, "choose another -o folder")
+               for name, content in files.items()]
     return Analysis(design, est, adv, rev, written)

@@ -294,3 +294,18 @@ def test_missing_file_and_folder_are_clean_errors(tmp_path):
         lines = result.stderr.splitlines()
         assert str(target) in lines[0]
         assert lines[1].startswith("  hint: ")
+
+
+def test_a_trailing_document_marker_is_reported_inside_the_file():
+    # found by the fuzz tests: an empty second document after the design's last line, and a
+    # file that is only '---', were both reported one line past the end of the file
+    import pytest as _pytest
+
+    from tradeoff.errors import DesignErrors
+    from tradeoff.io.load import load_design_text
+
+    for text in ("name: x\n---", "---"):
+        with _pytest.raises(DesignErrors) as info:
+            load_design_text(text, "f.design.yaml")
+        lines = len(text.split("\n"))
+        assert all(1 <= e.position.line <= lines for e in info.value.errors), str(info.value)

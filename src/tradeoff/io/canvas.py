@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradeoff.errors import DesignError, DesignErrors, Position, SchemaError, SyntaxError_
-from tradeoff.io.load import load_design_text, parse_yaml
+from tradeoff.io.load import load_design_text, parse_model
 from tradeoff.knowledge.options import knowledge_base
 from tradeoff.model.design import KIND_TIER, CacheLayer, ComponentKind, LBLayer, StorageKind
 
@@ -120,17 +120,7 @@ def canvas_words() -> CanvasWords:
     """The bundled word table, validated (errors point at canvas_words.yaml:line:col)."""
     file = "canvas_words.yaml"
     text = resources.files("tradeoff.knowledge").joinpath(file).read_text(encoding="utf-8")
-    try:
-        data, source = parse_yaml(text, file)
-    except DesignError as exc:
-        raise DesignErrors([exc]) from None
-    try:
-        return CanvasWords.model_validate(data)
-    except ValidationError as exc:
-        raise DesignErrors([
-            DesignError(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}",
-                        source.find(tuple(e["loc"])), "see src/tradeoff/io/canvas.py (CanvasWords) for the schema")
-            for e in exc.errors(include_url=False)]) from None
+    return parse_model(CanvasWords, text, file, "see src/tradeoff/io/canvas.py (CanvasWords) for the schema")
 
 
 def _tokens(text: str) -> list[str]:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from tradeoff.errors import (
-    DesignError, DesignErrors, Position, ReferenceError_, SchemaError, SyntaxError_, UnitError,
+    DesignError, DesignErrors, Position, ReferenceError_, SchemaError, SyntaxError_, UnitError, UsageError,
 )
 from tradeoff.model.design import Design, assign_paths
 from tradeoff.model.quantity import QuantityError
@@ -213,8 +213,8 @@ def parse_yaml(text: str, file: str = "<design>") -> tuple[Any, SourceMap]:
     if not nodes:
         raise SchemaError("the design is empty", Position(file, 1, 1), "start from `tradeoff new NAME`")
     if len(nodes) > 1:
-        raise SyntaxError_("more than one YAML document (---) in a design file", _pos(file, nodes[1].start_mark),
-                           "keep one design per file")
+        raise SyntaxError_("more than one YAML document (---) in a design file",
+                           _clamp(_pos(file, nodes[1].start_mark), text), "keep one design per file")
     data = _Builder(source).build(nodes[0], ())
     return data, source
 
@@ -229,6 +229,33 @@ def _syntax_hint(problem: str) -> str:
     if "found undefined alias" in problem:
         return "define the anchor (&name) before using the alias (*name)"
     return "check indentation and quoting near this position"
+
+
+def parse_model(model: type[BaseModel], text: str, file: str, hint: str) -> Any:
+    """YAML text validated into a pydantic model (a knowledge or word table); every error
+    carries file:line:col like design errors do, with the hint."""
+    try:
+        data, source = parse_yaml(text, file)
+    except DesignError as exc:
+        raise DesignErrors([exc]) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DesignErrors([
+            DesignError(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}",
+                        source.find(tuple(e["loc"])), hint)
+            for e in exc.errors(include_url=False)]) from None
+
+
+def write_output(target: Path, content: str | bytes, protect: Path | None, hint: str) -> Path:
+    """Writes a generated file, refusing to write over the design it came from."""
+    if protect is not None and target.resolve() == Path(protect).resolve():
+        raise UsageError(f"refusing to overwrite the design itself ({target})", hint)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return target
 
 
 def load_design(path: str | Path) -> Design:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tradeoff.errors import UsageError
 from tradeoff.knowledge.facts import PredicateError, check_predicate, describe, evaluate
@@ -138,23 +138,9 @@ def knowledge_base() -> KnowledgeBase:
 
 def parse_knowledge(text: str, file: str) -> KnowledgeBase:
     """Validate a knowledge file; errors carry file:line:col like design errors do."""
-    from tradeoff.errors import DesignError, DesignErrors
-    from tradeoff.io.load import parse_yaml
+    from tradeoff.io.load import parse_model
 
-    try:
-        data, source = parse_yaml(text, file)
-    except DesignError as exc:
-        raise DesignErrors([exc]) from None
-    try:
-        return KnowledgeBase.model_validate(data)
-    except ValidationError as exc:
-        errs = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
-            errs.append(DesignError(f"{'.'.join(map(str, loc))}: {msg}", source.find(loc),
-                                    "see src/tradeoff/knowledge/options.py for the knowledge file's schema"))
-        raise DesignErrors(errs) from None
+    return parse_model(KnowledgeBase, text, file, "see src/tradeoff/knowledge/options.py for the knowledge file's schema")
 
 
 @dataclass(frozen=True)

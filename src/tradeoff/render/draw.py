@@ -65,17 +65,10 @@ def draw(design: Design, formats: list[str] = list(FORMATS), *, est=None, findin
 
 def write(drawing: Drawing, stem: Path, protect: Path | None = None) -> list[Path]:
     """Writes each output as stem + suffix; never over the design file itself."""
-    written = []
-    for fmt, content in drawing.outputs.items():
-        target = stem.with_name(stem.name + SUFFIX[fmt])
-        if protect is not None and target.resolve() == protect.resolve():
-            raise UsageError(f"refusing to overwrite the design itself ({target})", "choose another --output")
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-        written.append(target)
-    return written
+    from tradeoff.io.load import write_output
+
+    return [write_output(stem.with_name(stem.name + SUFFIX[fmt]), content, protect, "choose another --output")
+            for fmt, content in drawing.outputs.items()]
 
 
 def default_stem(design_path: Path, design: Design) -> Path:

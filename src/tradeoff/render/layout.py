@@ -141,7 +141,6 @@ def _order_and_place(nodes: list[LNode], edges: list[LEdge], feedback: set[str],
     """Crossing reduction and in-rank placement by grandalf, one connected part at a time,
     stacked top to bottom. Returns a slot per node id and per (edge id, rank) dummy."""
     from grandalf.graphs import Edge, Graph, Vertex
-    from grandalf.layouts import SugiyamaLayout
 
     class _View:
         def __init__(self, w: float, h: float) -> None:
