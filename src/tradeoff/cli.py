@@ -320,7 +320,7 @@ def draw(
             raise UsageError("'-o -' prints one text format", "add --format excalidraw, svg or mermaid")
         sys.stdout.write(result.outputs[formats[0]])
         return
-    stem = drawing.default_stem(path, loaded)
+    stem = drawing.default_stem(path)
     if output is not None:
         stem = output / stem.name if output.is_dir() else output
     for written in drawing.write(result, stem, protect=path):

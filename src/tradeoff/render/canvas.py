@@ -143,6 +143,9 @@ class Frame:
     def shift(self, dx: float, dy: float) -> None:
         self.x += dx
         self.y += dy
+        self.shift_contents(dx, dy)
+
+    def shift_contents(self, dx: float, dy: float) -> None:
         for b in self.boxes:
             b.x += dx
             b.y += dy
@@ -531,19 +534,8 @@ def _path_frame(fid: str, name: str, node_ids: list[str], edges: dict[tuple[str,
     # regions can start above the padding (their title): keep everything inside the frame
     top = min([r.y for r in frame.regions] + [FRAME_PAD])
     if top < 20:
-        dy = 20 - top
-        for b in frame.boxes:
-            b.y += dy
-        for t in frame.texts:
-            t.y += dy
-        for r in frame.regions:
-            r.y += dy
-            r.title.y += dy
-        for a in frame.arrows:
-            a.points = [(x, y + dy) for x, y in a.points]
-            if a.label_pos:
-                a.label_pos = (a.label_pos[0], a.label_pos[1] + dy)
-        frame.h += dy
+        frame.shift_contents(0, 20 - top)
+        frame.h += 20 - top
     return frame
 
 

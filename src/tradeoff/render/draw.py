@@ -71,7 +71,7 @@ def write(drawing: Drawing, stem: Path, protect: Path | None = None) -> list[Pat
             for fmt, content in drawing.outputs.items()]
 
 
-def default_stem(design_path: Path, design: Design) -> Path:
+def default_stem(design_path: Path) -> Path:
     """my.design.yaml -> my.canvas (the formats add .excalidraw, .svg, ...)."""
     name = design_path.name
     for suffix in (".design.yaml", ".design.yml", ".yaml", ".yml"):

@@ -106,18 +106,18 @@ def _rank(nodes: list[LNode], edges: list[LEdge], feedback: set[str], last: froz
     preds: dict[str, list[str]] = {n.id: [] for n in nodes}
     for a, b, _ in _dag(edges, feedback):
         preds[b].append(a)
+    tier = {n.id: n.tier for n in nodes}
     rank: dict[str, int] = {}
-
-    def rank_of(vid: str, depth: int = 0) -> int:
-        if vid not in rank:
-            node = next(n for n in nodes if n.id == vid)
-            rank[vid] = max([node.tier] + [rank_of(p, depth + 1) + 1 for p in preds[vid]])
-        return rank[vid]
-
-    import sys
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * len(nodes) + 100))
-    for n in nodes:
-        rank_of(n.id)
+    for n in nodes:  # longest path, iteratively (the DAG may be deeper than Python's stack)
+        stack = [n.id]
+        while stack:
+            vid = stack[-1]
+            todo = [p for p in preds[vid] if p not in rank]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            rank[vid] = max([tier[vid]] + [rank[p] + 1 for p in preds[vid]])
     used = sorted({rank[n.id] for n in nodes if n.id not in last})
     dense = {r: i for i, r in enumerate(used)}  # no empty columns
     final = len(used)
@@ -163,17 +163,17 @@ def _order_and_place(nodes: list[LNode], edges: list[LEdge], feedback: set[str],
     slots: dict[object, _Slot] = {}
     top = 0.0
     for core in graph.C:
-        sug = _TieredSugiyama(core, rank_of)
+        sug = _tiered_sugiyama(core, rank_of)
         sug.xspace = node_gap
         sug.dw, sug.dh = EDGE_SLOT, 10.0
         sug.init_all(roots=[], inverted_edges=[])
         sug.draw(N=ORDER_ROUNDS)
+        edge_of_ctrl = {id(ctrl): ge for ge, ctrl in sug.ctrls.items()}
         part: dict[object, _Slot] = {}
         for layer in sug.layers:
             for v in layer:
                 if hasattr(v, "ctrl"):  # a dummy of a long edge
-                    ge = next(e for e in core.E() if sug.ctrls.get(e) is v.ctrl)
-                    key = (edge_of[id(ge)].id, layer_rank(sug, v))
+                    key = (edge_of[id(edge_of_ctrl[id(v.ctrl)])].id, sug.grx[v].rank + sug.base)
                     part[key] = _Slot(key[1], EDGE_SLOT, v.view.xy[0])
                 else:
                     part[v.data] = _Slot(rank_of[v.data], v.view.w, v.view.xy[0])
@@ -189,10 +189,6 @@ def _order_and_place(nodes: list[LNode], edges: list[LEdge], feedback: set[str],
     return slots
 
 
-def layer_rank(sug, v) -> int:
-    return sug.grx[v].rank + sug.base
-
-
 def _separate(part: dict[object, _Slot], gap: float) -> None:
     """Pushes slots of one rank apart so no two overlap (keeps grandalf's order)."""
     ranks: dict[int, list[_Slot]] = {}
@@ -206,22 +202,20 @@ def _separate(part: dict[object, _Slot], gap: float) -> None:
                 b.centre = need
 
 
-class _TieredSugiyama:
+def _tiered_sugiyama(core, rank_of: dict[str, int]):
     """grandalf's SugiyamaLayout with the ranks given (tiers), not computed."""
+    from grandalf.layouts import Layer, SugiyamaLayout
 
-    def __new__(cls, core, rank_of):
-        from grandalf.layouts import Layer, SugiyamaLayout
+    class Tiered(SugiyamaLayout):
+        def rank_all(self, roots, optimize=False):
+            ranks = {v: rank_of[v.data] for v in self.g.sV}
+            self.base = min(ranks.values())
+            self.layers = [Layer([]) for _ in range(max(ranks.values()) - self.base + 1)]
+            for v in self.g.sV:
+                self.grx[v].rank = ranks[v] - self.base
+                self.layers[ranks[v] - self.base].append(v)
 
-        class Tiered(SugiyamaLayout):
-            def rank_all(self, roots, optimize=False):
-                ranks = {v: rank_of[v.data] for v in self.g.sV}
-                self.base = min(ranks.values())
-                self.layers = [Layer([]) for _ in range(max(ranks.values()) - self.base + 1)]
-                for v in self.g.sV:
-                    self.grx[v].rank = ranks[v] - self.base
-                    self.layers[ranks[v] - self.base].append(v)
-
-        return Tiered(core)
+    return Tiered(core)
 
 
 def _columns(nodes: list[LNode], slots: dict[object, _Slot], rank_gap: float,
