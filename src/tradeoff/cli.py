@@ -296,6 +296,44 @@ def review(
 
 @app.command()
 @handles_errors
+def scale(
+    design: str = DESIGN_ARG,
+    at: str = typer.Option("1x,10x,100x", "--at", help="load multipliers over today's peak, e.g. 1x,10x,100x"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+    knowledge: Optional[Path] = typer.Option(None, "--knowledge", help="YAML file overriding per-node capacities"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+) -> None:
+    """What breaks at 10x and 100x: utilisation and latency per component and flow, the multiplier
+    where each limit is reached, and what each component needs, with the arithmetic."""
+    from tradeoff.capacity.model import build
+    from tradeoff.capacity.scale import parse_at, sweep
+    from tradeoff.examples import resolve
+    from tradeoff.render import scale as render
+
+    multipliers = parse_at(at)
+    caps = None
+    if knowledge is not None:
+        from tradeoff.knowledge.capacity import default_capacity, with_overrides
+
+        caps = with_overrides(default_capacity(), knowledge)
+    report = sweep(build(_load(design), table=_table(thresholds), capacity=caps), multipliers)
+    if format is Format.json:
+        _write_or_print(render.to_json(report), output, Path(resolve(design)))
+    elif format is Format.md:
+        _write_or_print(render.to_markdown(report), output, Path(resolve(design)))
+    elif output is not None:
+        from rich.console import Console
+
+        _write_or_print("", output, Path(resolve(design)))
+        with output.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=140, no_color=True, highlight=False).print(render.to_rich(report))
+    else:
+        _console().print(render.to_rich(report))
+
+
+@app.command()
+@handles_errors
 def draw(
     design: str = DESIGN_ARG,
     format: str = typer.Option("excalidraw,svg,png,mermaid", "--format", "-f",

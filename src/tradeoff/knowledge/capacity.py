@@ -123,3 +123,19 @@ def with_overrides(base: CapacityTable, path: str | Path) -> CapacityTable:
     if problems:
         raise DesignErrors(problems)
     return CapacityTable(capacity=merged)
+
+
+def node_figures(table: CapacityTable, component) -> tuple[str, NodeCapacity] | None:
+    """The per-node figures for a component: its option's entry, else its kind's, with the key used."""
+    from tradeoff.knowledge.advise import option_of
+    from tradeoff.model.design import ComponentKind
+
+    opt = option_of(component)
+    keys = ([opt.id] if opt else []) + [component.kind.value]
+    if component.kind is ComponentKind.realtime_gateway:
+        keys.append("websocket")
+    for key in keys:
+        got = table.get(key)
+        if got is not None:
+            return key, got
+    return None

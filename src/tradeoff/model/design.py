@@ -509,6 +509,8 @@ class ExternalCall(Element):
     external: Ref
     purpose: Text | None = None
     sync: bool = True
+    calls: float = Field(1.0, strict=True, gt=0, description="calls per visit of the caller, e.g. 0.005 "
+                                                          "when only cache misses are checked")
     timeout: Duration | None = None
     fallback: Text | None = None
 

@@ -184,14 +184,10 @@ class Context:
         return cache[id(c)]
 
     def node_capacity(self, c: Component) -> NodeCapacity | None:
-        opt = self.option(c)
-        for key in ([opt.id] if opt else []) + [c.kind.value]:
-            got = self.capacity.get(key)
-            if got is not None:
-                return got
-        if c.kind is ComponentKind.realtime_gateway:
-            return self.capacity.get("websocket")
-        return None
+        from tradeoff.knowledge.capacity import node_figures
+
+        got = node_figures(self.capacity, c)
+        return got[1] if got else None
 
     def component_facts(self, c: Component) -> dict[str, Any]:
         from tradeoff.knowledge.advise import component_facts

@@ -1,0 +1,243 @@
+"""End-to-end latency of each request flow: its mean exactly, its percentiles numerically.
+
+A request flow starts at the client (or any component that is not an async consumer); flows
+of the same use case that start part-way along it are its branches (a service's second
+dependency). The time of a request is the sum of its stations' sojourn times (queueing.py)
+plus one network round trip (the `hop_latency` threshold) per hop after the first server-side
+one; the client, DNS and third parties are off our clock, and an in-process cache is no
+network hop.
+
+* The mean is exact for a network of M/M/c stations with Poisson arrivals and probabilistic
+  routing (a Jackson network): mean sojourn = sum over stations of visits x mean time there
+  (Jackson 1957; Little's law).
+* Percentiles treat the stations' sojourn times as independent (exact for tandem M/M/1 by
+  Reich's theorem, the usual approximation otherwise). Along a chain, a cache hit or a hop
+  share below 1 ends the request there (a mixture over where it stops); a hop called n > 1
+  times is n sequential sojourns; a branch is an independent addition taken with its
+  anchor's probability. The distributions are put on a grid and combined as products of
+  their Fourier transforms, so a flow of 20 hops costs 20 FFTs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tradeoff.capacity.load import ASYNC_START, THINNING_KINDS, flows_of
+from tradeoff.capacity.model import CapacityModel
+from tradeoff.capacity.queueing import INF, MMc
+from tradeoff.model.design import CacheLayer, ComponentKind, Flow
+
+OFF_CLOCK = frozenset({ComponentKind.client, ComponentKind.dns, ComponentKind.external})
+PERCENTILES = (0.5, 0.99, 0.999)
+GRID = 256  # bins per mean end-to-end time
+MAX_BINS = 1 << 18
+
+
+@dataclass
+class Step:
+    component: str
+    station: MMc | None  # None: no time of ours (off the clock, or no figures)
+    shift: float  # network seconds added when the hop is reached
+    factor: float  # expected visits of this hop per visit of the one before
+    visits: float  # expected visits per request of the flow
+
+
+@dataclass
+class Branch:
+    flow: Flow
+    anchor_p: float  # probability the anchor is reached
+    steps: list[Step]
+
+
+@dataclass
+class FlowLatency:
+    flow: Flow
+    use_case: str | None
+    write: bool
+    mean: float
+    percentiles: dict[float, float]
+    terms: list[tuple[str, float]]  # (what, mean seconds per request)
+    saturated: list[str] = field(default_factory=list)  # stations at or past utilisation 1
+
+    def p(self, q: float) -> float:
+        return self.percentiles[q]
+
+
+def request_flows(model: CapacityModel) -> list[tuple[Flow, list[Flow]]]:
+    """Each flow a request waits on, with the flows of its use case that branch off it."""
+    flows = [f for _, f in flows_of(model.design)]
+    arch = model.design.architecture
+    out = []
+    for f in flows:
+        first = arch.component(f.hops[0].component)
+        if first is not None and first.kind in ASYNC_START:
+            continue
+        if _anchored_in(f, flows) is not None:
+            continue
+        branches = [g for g in flows if g is not f and g.use_case == f.use_case and g.use_case is not None
+                    and any(h.component == g.hops[0].component for h in f.hops[1:])]
+        out.append((f, branches))
+    return out
+
+
+def _anchored_in(f: Flow, flows: list[Flow]) -> Flow | None:
+    """The flow of the same use case that f branches off, if any."""
+    if f.use_case is None:
+        return None
+    for g in flows:
+        if g is not f and g.use_case == f.use_case and any(h.component == f.hops[0].component for h in g.hops[1:]):
+            return g
+    return None
+
+
+def _steps(model: CapacityModel, hops, write: bool, m: float, started: bool) -> list[Step]:
+    arch = model.design.architecture
+    hop_s = model.hop_latency()
+    steps, prev_thin, visits = [], 1.0, 1.0
+    for h in hops:
+        c = arch.component(h.component)
+        factor = h.calls * prev_thin
+        visits *= factor
+        prev_thin = 1.0
+        if c is None or c.kind in OFF_CLOCK:
+            steps.append(Step(h.component, None, 0.0, factor, visits))
+            continue
+        in_process = c.kind is ComponentKind.cache and c.cache_layer is CacheLayer.local
+        shift = hop_s if started and not in_process else 0.0
+        started = True
+        cm = model.components.get(c.id)
+        station = cm.station.queue(write, m) if cm is not None and cm.station is not None else None
+        steps.append(Step(c.id, station, shift, factor, visits))
+        if c.kind in THINNING_KINDS and c.hit_ratio is not None:
+            prev_thin = 1 - c.hit_ratio
+    return steps
+
+
+def _mean(steps: list[Step], scale: float = 1.0) -> tuple[float, list[tuple[str, float]]]:
+    total, terms = 0.0, []
+    net = 0.0
+    for s in steps:
+        t = s.station.mean_sojourn if s.station is not None else 0.0
+        if t:
+            terms.append((s.component, scale * s.visits * t))
+        net += scale * s.visits * s.shift
+        total += scale * s.visits * (t + s.shift)
+    if net:
+        terms.append(("network", net))
+    return total, terms
+
+
+def _horizon(steps: list[Step]) -> float:
+    h = 0.0
+    for s in steps:
+        n = math.ceil(max(s.factor, 1.0))
+        tail = s.station.sojourn_tail_bound(1e-9) if s.station is not None else 0.0
+        h += n * (tail + s.shift)
+    return h
+
+
+def _spectrum(step: Step, dt: float, size: int):
+    import numpy as np
+
+    pmf = np.zeros(size)
+    k = round(step.shift / dt)
+    if step.station is None:
+        pmf[min(k, size - 1)] = 1.0
+    else:
+        top = min(size - k - 1, math.ceil(step.station.sojourn_tail_bound(1e-9) / dt) + 2)
+        edges = (np.arange(top + 1) + 0.5) * dt
+        cdf = step.station.sojourn_cdf(edges)
+        pmf[k:k + top + 1] = np.diff(np.concatenate(([0.0], cdf)))
+    return np.fft.rfft(pmf)
+
+
+def _chain(steps: list[Step], dt: float, size: int):
+    """The spectrum of a chain's time: a mixture over where the request stops."""
+    import numpy as np
+
+    acc = np.ones(size // 2 + 1, dtype=complex)
+    result = np.zeros_like(acc)
+    for s in steps:
+        if s.station is None and s.shift == 0:
+            if s.factor < 1:
+                result += (1 - s.factor) * acc
+                acc = s.factor * acc
+            continue
+        spec = _spectrum(s, dt, size)
+        if s.factor < 1:
+            result += (1 - s.factor) * acc
+            acc = s.factor * acc * spec
+        else:
+            whole, frac = int(s.factor), s.factor - int(s.factor)
+            acc = acc * spec ** whole * (frac * spec + (1 - frac))
+    return result + acc
+
+
+def flow_latency(model: CapacityModel, flow: Flow, branches: list[Flow], m: float = 1.0,
+                 grid: int = GRID) -> FlowLatency:
+    """The latency of one request flow at load multiplier m."""
+    import numpy as np
+
+    uc = model.demand.use_cases.get(flow.use_case) if flow.use_case else None
+    write = uc.write if uc is not None else flow in model.design.architecture.write_paths
+    steps = _steps(model, flow.hops, write, m, False)
+    mean, terms = _mean(steps)
+    parts: list[Branch] = []
+    for g in branches:
+        anchor = g.hops[0].component
+        p = max((s.visits for s in steps if s.component == anchor), default=0.0)
+        bsteps = _steps(model, g.hops[1:], write, m, True)
+        # the branch's first hop is the anchor itself: its later hops scale by the anchor's calls
+        first_calls = g.hops[0].calls
+        for s in bsteps:
+            s.visits *= first_calls
+        if bsteps:
+            bsteps[0].factor *= first_calls
+        bmean, bterms = _mean(bsteps, p)
+        mean += bmean
+        terms.extend(bterms)
+        parts.append(Branch(g, min(p, 1.0), bsteps))
+    every = steps + [s for b in parts for s in b.steps]
+    saturated = sorted({s.component for s in every if s.station is not None and s.visits > 0
+                        and not s.station.stable})
+    if saturated:
+        return FlowLatency(flow, flow.use_case, write, INF, {p: INF for p in PERCENTILES}, _merge(terms), saturated)
+    horizon = _horizon(steps) + sum(_horizon(b.steps) for b in parts)
+    if horizon <= 0 or mean <= 0:
+        return FlowLatency(flow, flow.use_case, write, mean, {p: 0.0 for p in PERCENTILES}, _merge(terms))
+    # bins of mean/grid resolve the median to a fraction of a percent; the transform is long
+    # enough to hold every station's tail (to 1e-9) so nothing wraps around
+    dt = max(mean / grid, horizon / MAX_BINS)
+    size = 1 << max(4, math.ceil(math.log2(horizon / dt + 2)))
+    spec = _chain(steps, dt, size)
+    for b in parts:
+        spec = spec * (b.anchor_p * _chain(b.steps, dt, size) + (1 - b.anchor_p))
+    pmf = np.clip(np.fft.irfft(spec, size), 0.0, None)
+    cdf = np.cumsum(pmf)
+    cdf /= max(cdf[-1], 1.0)
+    return FlowLatency(flow, flow.use_case, write, mean, {p: _quantile(cdf, dt, p) for p in PERCENTILES},
+                       _merge(terms))
+
+
+def _quantile(cdf, dt: float, p: float) -> float:
+    import numpy as np
+
+    i = int(np.searchsorted(cdf, p))
+    if i >= len(cdf):
+        return float(len(cdf) * dt)
+    lo = cdf[i - 1] if i > 0 else 0.0
+    left = (i - 0.5) * dt if i > 0 else 0.0
+    frac = (p - lo) / (cdf[i] - lo) if cdf[i] > lo else 0.0
+    return float(max(0.0, left + frac * ((i + 0.5) * dt - left)))
+
+
+def _merge(terms: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    out: dict[str, float] = {}
+    for k, v in terms:
+        out[k] = out.get(k, 0.0) + v
+    return list(out.items())
+
+
+def latencies(model: CapacityModel, m: float = 1.0, grid: int = GRID) -> list[FlowLatency]:
+    return [flow_latency(model, f, br, m, grid) for f, br in request_flows(model)]
