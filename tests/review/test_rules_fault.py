@@ -156,3 +156,53 @@ def test_fault_018_no_fault_dive():
 def test_fault_rules_silent_on_a_clean_design():
     for n in range(1, 19):
         assert not findings(d(), f"FAULT-{n:03d}"), n
+
+
+# --- rules that read the capacity model's failure cases (#6) ------------------------------
+
+CAP = """
+name: t
+requirements:
+  use_cases: [{id: get, name: Get, priority: must}]
+estimates:
+  peak_multiplier: 1
+  traffic:
+    - {use_case: get, operation: read, rate: 1000/s}
+architecture:
+  components:
+    - {id: client, kind: client}
+    - {id: api, kind: service, replicas: API_R, zones: API_Z, capacity: {service_time: 10 ms, concurrency: 4},
+       resilience: RES}
+    - {id: db, kind: data_store, storage: key_value, replicas: 3, zones: 3,
+       capacity: {service_time: 1 ms, concurrency: 100}}
+  read_paths:
+    - {id: r, use_case: get, hops: [client, api, db]}
+"""
+
+
+def cap(replicas=6, zones=3, res="{timeout: 50 ms, retries: 1, backoff: exponential_jitter, circuit_breaker: true}"):
+    return CAP.replace("API_R", str(replicas)).replace("API_Z", str(zones)).replace("RES", res)
+
+
+def test_fault_019_dependency_outage_exhausts_caller():
+    # 1000/s x 10 ms = 10 busy servers of 6 x 4 = 24 (42%). If db hangs with a 2 s timeout and
+    # 2 retries, no breaker: Little's law 1000/s x 3 x 2 s (+ 0 backoff) = 6,000 held >> 24
+    got = fires(cap(res="{timeout: 2 s, retries: 2, backoff: none}"), "FAULT-019")
+    assert "api" in got[0].message and "get fail" in got[0].message
+    # a breaker fails fast: nothing is held
+    silent(cap(res="{timeout: 2 s, retries: 2, backoff: none, circuit_breaker: true}"), "FAULT-019")
+
+
+def test_fault_020_one_replica_lost_overloads():
+    # 10 servers of work over 3 replicas x 4 = 83% busy; with one lost: 10/8 = 125%
+    fires(cap(replicas=3, zones=3), "FAULT-020")
+    # 6 replicas: 42% -> 50%
+    silent(cap(replicas=6, zones=3), "FAULT-020")
+
+
+def test_fault_021_one_zone_lost_overloads():
+    # 4 replicas over 2 zones: 10/16 = 62.5% busy; a zone lost leaves 2 x 4: 125%
+    got = fires(cap(replicas=4, zones=2), "FAULT-021")
+    assert "125%" in got[0].message
+    # 6 over 3 zones: 42% -> 62.5%
+    silent(cap(replicas=6, zones=3), "FAULT-021")

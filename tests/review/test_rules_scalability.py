@@ -167,3 +167,36 @@ def test_scale_016_storage_per_node():
     silent(head() + store + arch(db="storage: relational, replicas: 30"), "SCALE-016")
     silent(head() + store + arch(db="storage: relational, replicas: 3, capacity: {storage_per_node: 40 TB}"),
            "SCALE-016")
+
+
+# --- rules that read the capacity sweep (#6) ---------------------------------------------
+
+STORE = """    - {id: ledger, kind: data_store, storage: wide_column, technology: Apache Cassandra 4, replicas: 3,
+       entities: [row], capacity: {storage_per_node: 1 TB}}
+"""
+# 10M rows a day of 1 KB, kept forever (5-year horizon), 3 copies: 10 GB/day x 1,826 days x 3
+# = 54.8 TB over 3 nodes of 1 TB: full long before 1x, so full by 10x whatever the horizon
+ROWS = "  storage: [{id: row, size: 1 KB, new_per_day: 10M, replication_factor: 3, store: ledger}]\n"
+
+
+def _with_store(at_10x: str) -> str:
+    return (head() + ROWS + arch(extra=STORE) +
+            DIVE.replace("at_10x: the primary", f"at_10x: {at_10x}") +
+            "      - {component: api, compute: a, storage: b, network: c}\n")
+
+
+def test_scale_017_at_10x_must_name_the_state_that_fills():
+    fires(_with_store("more api pods"), "SCALE-017")
+    silent(_with_store("more api pods; the ledger needs more nodes"), "SCALE-017")  # by id
+    silent(_with_store("more api pods; Cassandra grows to 60 nodes"), "SCALE-017")  # by product
+    # nothing stateful fills by 10x: db at 20K reads/s over 40 x 10K/s is 5% busy, full at 20x
+    roomy = head() + arch(db="storage: relational, replicas: 40")
+    silent(roomy + DIVE + "      - {component: api, compute: a, storage: b, network: c}\n", "SCALE-017")
+
+
+def test_scale_018_percentile_missed_at_peak():
+    # api: 20K reads/s over 20 replicas of the knowledge base's service (8 at a time, 5 ms), so
+    # 62.5% busy; lb and db add little. The path's mean is about 7 ms (under SCALE-009's floor
+    # check at 12 ms) but an exponential service alone puts p99 near 5 ms x ln(100) = 23 ms
+    fires(head(p50="1 s", p99="12 ms") + arch(), "SCALE-018")
+    silent(head(p50="1 s", p99="2 s") + arch(), "SCALE-018")

@@ -138,18 +138,26 @@ def _horizon(steps: list[Step]) -> float:
 
 
 def _spectrum(step: Step, dt: float, size: int):
+    """The transform of a hop's time on the grid: its station's sojourn (mass per bin from the
+    closed-form CDF) delayed by its network time, split between the two nearest bins so that a
+    fraction of a bin is not rounded away."""
     import numpy as np
 
     pmf = np.zeros(size)
-    k = round(step.shift / dt)
     if step.station is None:
-        pmf[min(k, size - 1)] = 1.0
+        pmf[0] = 1.0
     else:
-        top = min(size - k - 1, math.ceil(step.station.sojourn_tail_bound(1e-9) / dt) + 2)
+        top = min(size - 1, math.ceil(step.station.sojourn_tail_bound(1e-9) / dt) + 2)
         edges = (np.arange(top + 1) + 0.5) * dt
         cdf = step.station.sojourn_cdf(edges)
-        pmf[k:k + top + 1] = np.diff(np.concatenate(([0.0], cdf)))
-    return np.fft.rfft(pmf)
+        pmf[:top + 1] = np.diff(np.concatenate(([0.0], cdf)))
+    spec = np.fft.rfft(pmf)
+    if step.shift:
+        bins = step.shift / dt
+        k, frac = int(bins), bins - int(bins)
+        turn = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
+        spec = spec * turn ** k * ((1 - frac) + frac * turn)
+    return spec
 
 
 def _chain(steps: list[Step], dt: float, size: int):
@@ -179,8 +187,7 @@ def flow_latency(model: CapacityModel, flow: Flow, branches: list[Flow], m: floa
     """The latency of one request flow at load multiplier m."""
     import numpy as np
 
-    uc = model.demand.use_cases.get(flow.use_case) if flow.use_case else None
-    write = uc.write if uc is not None else flow in model.design.architecture.write_paths
+    write = any(f is flow for f in model.design.architecture.write_paths)
     steps = _steps(model, flow.hops, write, m, False)
     mean, terms = _mean(steps)
     parts: list[Branch] = []

@@ -9,7 +9,9 @@ largest any of them gives, not the sum. Async edges bring `ratio` messages per r
 queue or stream and to each consumer; an external call sends `calls` per visit of its caller.
 
 Arrival rate at a component = sum over use cases of (use case rate x visit ratio), at the
-average and at the peak of the estimate (#2).
+average and at the peak of the estimate (#2). A visit is a write when a write path's hop
+makes it (or it is a queue or stream taking a message, or a consumer applying one), and a
+read when a read path's hop does: a read use case can still write (a click's rollup).
 """
 
 from __future__ import annotations
@@ -97,10 +99,13 @@ def walk(design: Design, flow: Flow, start: float = 1.0) -> list[tuple[str, floa
     return out
 
 
-def visits_of(design: Design, use_case: str) -> tuple[dict[str, float], list[Edge]]:
-    """Visit ratio per component for one request of a use case, and the legs that carry them."""
+def visits_of(design: Design, use_case: str) -> tuple[dict[str, float], list[Edge], set[str]]:
+    """Visit ratio per component for one request of a use case, the legs that carry them, and
+    the components those visits write to."""
     arch = design.architecture
+    kinds = {id(f): k for k, f in flows_of(design)}
     flows = [f for _, f in flows_of(design) if f.use_case == use_case]
+    written: set[str] = set()
     asyncs = [a for a in arch.async_edges if a.use_case == use_case] if arch else []
     externals = [e for e in arch.external_calls if e.use_case == use_case] if arch else []
     visits: dict[str, float] = {}
@@ -133,6 +138,8 @@ def visits_of(design: Design, use_case: str) -> tuple[dict[str, float], list[Edg
             prev = None
             for cid, v, _ in walk(design, f, anchor / f.hops[0].calls):
                 changed |= see(cid, v)
+                if kinds[id(f)] == "write" and prev is not None:
+                    written.add(cid)
                 if prev is not None:
                     leg(prev, cid, v, True, f"flow:{f.id}")
                 prev = cid
@@ -140,9 +147,11 @@ def visits_of(design: Design, use_case: str) -> tuple[dict[str, float], list[Edg
             base = visits.get(a.producer, 1.0)
             v = base * a.ratio
             changed |= see(a.via, v)
+            written.add(a.via)
             leg(a.producer, a.via, v, False, f"async:{a.id}")
             for cons in a.consumers:
                 changed |= see(cons, v)
+                written.add(cons)
                 leg(a.via, cons, v, False, f"async:{a.id}")
         for e in externals:
             v = visits.get(e.caller, 1.0) * e.calls
@@ -150,7 +159,13 @@ def visits_of(design: Design, use_case: str) -> tuple[dict[str, float], list[Edg
             leg(e.caller, e.external, v, e.sync, f"external:{e.id}")
         if not changed:
             break
-    return visits, list(edges.values())
+    return visits, list(edges.values()), written
+
+
+def _read_reached(design: Design, use_case: str) -> set[str]:
+    """Components a read path of the use case reaches (its page loads, its lookups)."""
+    return {h.component for k, f in flows_of(design) if k == "read" and f.use_case == use_case
+            for h in f.hops[1:]}
 
 
 def demand(design: Design, est: Estimate) -> Demand:
@@ -172,7 +187,8 @@ def demand(design: Design, est: Estimate) -> Demand:
         else:
             is_write = any(f.use_case == uc for f in kinds["write"]) and not any(
                 f.use_case == uc for f in kinds["read"])
-        visits, legs = visits_of(design, uc)
+        visits, legs, written = visits_of(design, uc)
+        reached_by_read = _read_reached(design, uc)
         load = UseCaseLoad(uc, is_write, est.value(f"{uc}.qps.avg"), est.value(f"{uc}.qps.peak"), visits)
         ucs[uc] = load
         edges.extend(legs)
@@ -182,7 +198,7 @@ def demand(design: Design, est: Estimate) -> Demand:
             cl = comps.setdefault(cid, ComponentLoad())
             peak, avg = load.peak * v, (load.avg or 0.0) * v
             cl.by_use_case[uc] = cl.by_use_case.get(uc, 0.0) + peak
-            if is_write:
+            if cid in written or (is_write and cid not in reached_by_read):
                 cl.writes_peak += peak
                 cl.writes_avg += avg
             else:

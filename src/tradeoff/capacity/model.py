@@ -143,6 +143,7 @@ class CapacityModel:
     demand: Demand
     components: dict[str, ComponentModel]
     assumptions: list[str]
+    capacity: CapacityTable | None = None  # the per-node table the model was built with
 
     def ceiling(self) -> float:
         return self.table.thresholds["max_utilisation"].value
@@ -304,4 +305,4 @@ def build(design: Design, est: Estimate | None = None, table: Table | None = Non
                                           f"{sum(g.replicas for g in gws)} gateway replica(s)"))
         note = "" if st is not None else "no service time or per-node figures"
         models[c.id] = ComponentModel(c, load, st, resources, note)
-    return CapacityModel(design, est, table, dem, models, sorted(set(assumptions)))
+    return CapacityModel(design, est, table, dem, models, sorted(set(assumptions)), caps)

@@ -39,6 +39,8 @@ def erlang_b(c: int, a: float) -> float:
 
 def erlang_c(c: int, a: float) -> float:
     """Probability that an arrival waits in M/M/c (Erlang's delay formula); 1 when rho >= 1."""
+    if c < 1:
+        raise ValueError("c must be at least 1")
     if a <= 0:
         return 0.0
     rho = a / c

@@ -23,6 +23,15 @@ DEFAULT_AT = (1.0, 10.0, 100.0)
 PCT_NAMES = {0.5: "p50", 0.99: "p99", 0.999: "p999"}
 
 
+def _r(x: float) -> str:
+    """A ratio with two decimals, more when two would show a whole number that is not one."""
+    for digits in (2, 3, 4, 6):
+        text = f"{x:.{digits}f}"
+        if float(text) != round(float(text)) or abs(x - round(x)) < 1e-9:
+            return text
+    return text
+
+
 def fmt_x(m: float) -> str:
     if math.isinf(m):
         return "never"
@@ -100,6 +109,9 @@ class ScaleReport:
     points: list[Point]
     breaks: list[Break]  # every limit, the soonest first
     ceilings: list[Break]  # where each component crosses max_utilisation
+    single_points: list = field(default_factory=list)  # spof.SinglePoint
+    choke_points: list = field(default_factory=list)  # spof.ChokePoint
+    failures: object = None  # failure.FailureReport at today's peak
 
     @property
     def first(self) -> Break | None:
@@ -202,7 +214,7 @@ def _need(model: CapacityModel, cm: ComponentModel, r: Resource, m: float) -> Ne
             shards = math.ceil(work / ceiling - 1e-6)
             arith = (f"at {fmt_x(m)}: {q.fmt_count(reads)} reads/s / ({k} copies x {q.fmt_count(st.read_rate())}/s) + "
                      f"{q.fmt_count(writes)} writes/s / {q.fmt_count(st.write_rate())}/s per primary = "
-                     f"{work:.2f} primaries of work / {ceiling:.0%} = {work / ceiling:.2f} -> {shards} shards "
+                     f"{_r(work)} primaries of work / {ceiling:.0%} = {_r(work / ceiling)} -> {shards} shards "
                      f"x {k} copies = {shards * k} nodes")
             alts = []
             if reads > writes:
@@ -215,8 +227,8 @@ def _need(model: CapacityModel, cm: ComponentModel, r: Resource, m: float) -> Ne
         need = math.ceil(work / ceiling - 1e-6)
         rate = st.read_rate() if st.read_rate() == st.write_rate() else None
         per = f"{q.fmt_count(rate)}/s per replica" if rate else "per-replica read and write rates"
-        arith = (f"at {fmt_x(m)}: {q.fmt_count(reads + writes)} req/s / {per} = {work:.2f} replicas of work / "
-                 f"{ceiling:.0%} = {work / ceiling:.2f} -> {need} replicas")
+        arith = (f"at {fmt_x(m)}: {q.fmt_count(reads + writes)} req/s / {per} = {_r(work)} replicas of work / "
+                 f"{ceiling:.0%} = {_r(work / ceiling)} -> {need} replicas")
         alts = []
         if c.kind is ComponentKind.data_store and reads > writes:
             alts.append(_cache_alt(model, cm, m))
@@ -226,7 +238,7 @@ def _need(model: CapacityModel, cm: ComponentModel, r: Resource, m: float) -> Ne
     need = math.ceil(used / each - 1e-6)
     unit = "nodes" if r.name == "storage" else "replicas"
     fmt = {"storage": q.fmt_bytes, "network": q.fmt_data_rate, "connections": q.fmt_count}.get(r.name, str)
-    arith = (f"at {fmt_x(m)}: {fmt(used)} / ({fmt(r.limit)} per node x {ceiling:.0%}) = {used / each:.2f} -> "
+    arith = (f"at {fmt_x(m)}: {fmt(used)} / ({fmt(r.limit)} per node x {ceiling:.0%}) = {_r(used / each)} -> "
              f"{need} {unit}")
     alts = []
     if r.name == "storage":
@@ -296,7 +308,11 @@ def sweep(model: CapacityModel, at: tuple[float, ...] = DEFAULT_AT, grid: int = 
                 if n is not None:
                     needs.append(n)
         points.append(Point(m, comps, fps, needs, [b for b in breaks if b.multiplier <= m]))
-    return ScaleReport(model, points, breaks, sorted(hot, key=lambda b: (b.multiplier, b.what)))
+    from tradeoff.capacity.failure import failure_cases
+    from tradeoff.capacity.spof import choke_points, single_points
+
+    return ScaleReport(model, points, breaks, sorted(hot, key=lambda b: (b.multiplier, b.what)),
+                       single_points(model), choke_points(model), failure_cases(model, 1.0))
 
 
 def parse_at(text: str) -> tuple[float, ...]:

@@ -33,6 +33,8 @@ STYLE = {
 PATH_COLOUR = {"read": "#1971c2", "write": "#c2255c", "async": "#f08c00", "external": "#868e96",
                "dead_letter": "#e03131"}
 FAILURE = "#e03131"
+LIMIT = "#e8590c"  # what the capacity sweep says fills first
+LIMIT_WORDS = ("breaks first", "first state to fill")
 HIGHLIGHT = "#ffec99"
 INK = "#1e1e1e"
 
@@ -189,12 +191,15 @@ def plain(text: str) -> str:
 # building the canvas
 # --------------------------------------------------------------------------------------
 
-def build(design: Design, est=None, findings=()) -> Canvas:
-    """Design (+ its estimate and review findings) -> laid-out canvas."""
+def build(design: Design, est=None, findings=(), scale=None) -> Canvas:
+    """Design (+ its estimate, review findings and capacity sweep) -> laid-out canvas."""
     failures = _failure_zones(findings)
+    limits = _limits(design, scale)
+    for cid, why in limits.items():
+        failures.setdefault(cid, []).extend(why)
     decisions = _decision_tags(design)
     frames: list[Frame] = []
-    top = [f for f in (_requirements_frame(design), _numbers_frame(est), _decisions_frame(design)) if f]
+    top = [f for f in (_requirements_frame(design), _numbers_frame(est, design, scale), _decisions_frame(design)) if f]
     paths = _path_frames(design, est, failures, decisions)
     # the contract, numbers and decisions side by side; the two paths below, full width
     x = 0.0
@@ -219,6 +224,52 @@ def _failure_zones(findings) -> dict[str, list[str]]:
         if f.code in reason and f.element and f.severity in ("error", "warning"):
             out.setdefault(f.element, []).append(reason[f.code])
     return out
+
+
+def _limits(design: Design, scale) -> dict[str, list[str]]:
+    """Component id -> what the capacity sweep says breaks there first (#6)."""
+    from tradeoff.model.design import STATEFUL_KINDS
+
+    out: dict[str, list[str]] = {}
+    if scale is None:
+        return out
+    from tradeoff.capacity.scale import fmt_x
+
+    sat = [b for b in scale.breaks if b.kind == "saturation"]
+    if sat:
+        b = sat[0]
+        out.setdefault(b.component, []).append(f"breaks first: {b.resource} at {fmt_x(b.multiplier)}")
+    kinds = {c.id: c.kind for c in design.components}
+    state = next((b for b in sat if kinds.get(b.component) in STATEFUL_KINDS), None)
+    if state is not None and (not sat or state is not sat[0]):
+        out.setdefault(state.component, []).append(f"first state to fill: {state.resource} at "
+                                                   f"{fmt_x(state.multiplier)}")
+    return out
+
+
+def _scale_lines(design: Design, scale) -> list[str]:
+    from tradeoff.capacity.scale import fmt_x
+    from tradeoff.model.design import STATEFUL_KINDS
+
+    sat = [b for b in scale.breaks if b.kind == "saturation"]
+    if not sat:
+        return []
+    kinds = {c.id: c.kind for c in design.components}
+    lines = [f"• first: {sat[0].component} {sat[0].resource} at {fmt_x(sat[0].multiplier)}"]
+    state = next((b for b in sat if kinds.get(b.component) in STATEFUL_KINDS), None)
+    if state is not None and state is not sat[0]:
+        lines.append(f"• first state: {state.component} {state.resource} at {fmt_x(state.multiplier)}")
+    slo = next((b for b in scale.breaks if b.kind == "slo"), None)
+    if slo is not None:
+        lines.append(f"• first latency target: {slo.flow} {slo.resource} at {fmt_x(slo.multiplier)}")
+    for p in scale.points:
+        if p.multiplier <= 1:
+            continue
+        n = len({b.component for b in p.broken if b.component})
+        shards = [f"{x.component} ({x.have}->{x.need} shards)" for x in p.needs if x.unit == "shards"]
+        lines.append(f"• at {fmt_x(p.multiplier)}: {n} component(s) full" +
+                     (f"; shard {', '.join(shards)}" if shards else ""))
+    return lines
 
 
 def _decision_tags(design: Design) -> dict[str, list[str]]:
@@ -293,7 +344,7 @@ def _requirements_frame(design: Design) -> Frame | None:
     return _text_frame("requirements", "Requirements", blocks) if blocks else None
 
 
-def _numbers_frame(est) -> Frame | None:
+def _numbers_frame(est, design: Design | None = None, scale=None) -> Frame | None:
     if est is None or not est.figures:
         return None
     keys = ["users.dau", "qps.read.peak", "qps.write.peak", "read_write_ratio", "bandwidth.in.peak",
@@ -307,6 +358,9 @@ def _numbers_frame(est) -> Frame | None:
     if est.callouts:
         blocks.append(("Numbers that drive decisions", ""))
         blocks.extend(("!", c.message) for c in est.callouts)
+    lines = _scale_lines(design, scale) if scale is not None and design is not None else []
+    if lines:
+        blocks.append(("What breaks as load grows", "\n".join(lines)))
     return _text_frame("numbers", "Numbers", blocks) if blocks else None
 
 
@@ -476,7 +530,10 @@ def _path_frame(fid: str, name: str, node_ids: list[str], edges: dict[tuple[str,
         h = fonts.text_height(label.count("\n") + 1, LABEL_SIZE) + 2 * BOX_PAD_Y
         fill, stroke = _style_of(c)
         failing = cid in failures
-        box = Box(f"{fid}:{cid}", 0, 0, round(w), round(h), label, fill, FAILURE if failing else stroke,
+        if failing:
+            red = any(not why.startswith(LIMIT_WORDS) for why in failures[cid])
+            stroke = FAILURE if red else LIMIT
+        box = Box(f"{fid}:{cid}", 0, 0, round(w), round(h), label, fill, stroke,
                   dashed=c.kind == ComponentKind.external, stroke_width=4 if failing else 2,
                   component=cid, kind=c.kind.value,
                   data={"component": cid, "kind": c.kind.value,

@@ -18,8 +18,8 @@ class Drawing:
     outputs: dict[str, str | bytes] = field(default_factory=dict)  # format -> content
 
 
-def canvas_of(design: Design, est=None, findings=None):
-    """The laid-out canvas: estimate and review run here when not given."""
+def canvas_of(design: Design, est=None, findings=None, scale=None):
+    """The laid-out canvas: estimate, review and capacity sweep run here when not given."""
     from tradeoff.render.canvas import build
 
     if est is None:
@@ -30,7 +30,12 @@ def canvas_of(design: Design, est=None, findings=None):
         from tradeoff.review import review
 
         findings = review(design, est=est).findings
-    return build(design, est, findings)
+    if scale is None:
+        from tradeoff.capacity.model import build as capacity
+        from tradeoff.capacity.scale import sweep
+
+        scale = sweep(capacity(design, est))
+    return build(design, est, findings, scale)
 
 
 def parse_formats(text: str) -> list[str]:
@@ -41,14 +46,14 @@ def parse_formats(text: str) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
-def draw(design: Design, formats: list[str] = list(FORMATS), *, est=None, findings=None,
+def draw(design: Design, formats: list[str] = list(FORMATS), *, est=None, findings=None, scale=None,
          png_scale: float = 1.0) -> Drawing:
     """Renders the canvas in each format (text for excalidraw/svg/mermaid, bytes for png)."""
     from tradeoff.render.excalidraw import to_excalidraw
     from tradeoff.render.mermaid import to_mermaid
     from tradeoff.render.svg import to_png, to_svg
 
-    canvas = canvas_of(design, est, findings)
+    canvas = canvas_of(design, est, findings, scale)
     out = Drawing(canvas)
     svg = to_svg(canvas) if {"svg", "png"} & set(formats) else None
     for f in formats:

@@ -61,6 +61,50 @@ def headline(report: ScaleReport) -> list[str]:
     return lines
 
 
+def _u(x: float | None) -> str:
+    from tradeoff.capacity.failure import pct
+
+    return "outage" if x is None else pct(x)
+
+
+def resilience_tables(report: ScaleReport) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) for single points of failure and the failure cases at today's peak."""
+    out = []
+    if report.single_points:
+        out.append(("single points of failure", ["component", "why", "use cases lost"],
+                    [[sp.component, "; ".join(sp.reasons), ", ".join(sp.impact) or "-"]
+                     for sp in report.single_points]))
+    if report.choke_points:
+        out.append(("choke points (every path crosses them; replicated)", ["component", "replicas", "why"],
+                    [[cp.component, str(cp.replicas), cp.reason] for cp in report.choke_points]))
+    fr = report.failures
+    if fr is None:
+        return out
+    rows = [[x.component, f"{_u(x.before)} -> {_u(x.after)}", x.verdict, x.arithmetic]
+            for x in fr.replica_lost if x.verdict != "absorbs"]
+    absorbed = sum(1 for x in fr.replica_lost if x.verdict == "absorbs")
+    out.append((f"one replica lost at today's peak ({absorbed} component(s) absorb it)",
+                ["component", "busiest resource", "verdict", "arithmetic"], rows))
+    rows = [[x.component, f"{_u(x.before)} -> {_u(x.after)}", x.verdict, x.arithmetic]
+            for x in fr.zone_lost if x.verdict not in ("absorbs",)]
+    rows += [[f"use case {o.use_case}", "", o.verdict, ", ".join(o.because)] for o in fr.zone_outcomes]
+    out.append(("one zone lost at today's peak", ["component", "busiest resource", "verdict", "arithmetic"], rows))
+    rows = []
+    for d in fr.dependency_timeout:
+        plain = next((r for r in d.rows[1:] if r.policy == "no backoff, no breaker"), None)
+        breaker = d.rows[-1]
+        rows.append([f"{d.caller} -> {d.callee}", d.design.policy,
+                     f"{d.design.verdict} ({_u(d.design.total)})",
+                     f"{plain.verdict} ({_u(plain.total)})" if plain else "-",
+                     f"{breaker.verdict} ({_u(breaker.total)})",
+                     ", ".join(f"{k}: {v}" for k, v in sorted(d.outcome.items())),
+                     d.design.arithmetic])
+    out.append(("a dependency stops answering (timeouts, retries, breakers) at today's peak",
+                ["caller -> callee", "design's policy", "caller under it", "no backoff, no breaker",
+                 "with a breaker", "use cases", "arithmetic (design's policy)"], rows))
+    return out
+
+
 def to_dict(report: ScaleReport) -> dict[str, Any]:
     def brk(b: Break) -> dict[str, Any]:
         return {"multiplier": _round(b.multiplier), "kind": b.kind, "what": b.what, "component": b.component,
@@ -90,8 +134,40 @@ def to_dict(report: ScaleReport) -> dict[str, Any]:
         "breaks": [brk(b) for b in report.breaks],
         "ceilings": [brk(b) for b in report.ceilings],
         "points": [point(p) for p in report.points],
+        "single_points": [{"component": sp.component, "reasons": sp.reasons, "kinds": sp.kinds,
+                           "impact": sp.impact, "delayed": sp.delayed} for sp in report.single_points],
+        "choke_points": [{"component": cp.component, "replicas": cp.replicas, "reason": cp.reason,
+                          "impact": cp.impact} for cp in report.choke_points],
+        "failures": _failures_dict(report.failures),
         "assumptions": report.model.assumptions,
         "not_modelled": {cid: cm.note for cid, cm in report.model.components.items() if cm.note},
+    }
+
+
+def _failures_dict(fr) -> dict[str, Any] | None:
+    if fr is None:
+        return None
+
+    def loss(x) -> dict[str, Any]:
+        return {"component": x.component, "replicas": x.replicas, "before": _round(x.before),
+                "after": _round(x.after), "resource": x.resource, "verdict": x.verdict,
+                "arithmetic": x.arithmetic, "note": x.note}
+
+    return {
+        "multiplier": fr.m,
+        "replica_lost": [loss(x) for x in fr.replica_lost],
+        "zone_lost": [{**loss(x), "zones": x.zones, "lost": x.lost} for x in fr.zone_lost],
+        "zone_outcomes": [{"use_case": o.use_case, "verdict": o.verdict, "because": o.because,
+                           "delayed": o.delayed} for o in fr.zone_outcomes],
+        "dependency_timeout": [{
+            "caller": d.caller, "callee": d.callee, "timeout_s": _round(d.timeout), "timeout_from": d.timeout_from,
+            "retries": d.retries, "backoff": d.backoff.value, "breaker": d.breaker,
+            "retry_layers": d.retry_layers, "outcome": d.outcome, "fallback": d.fallback, "notes": d.notes,
+            "rows": [{"policy": r.policy, "attempts": r.attempts, "amplification": _round(r.amplification),
+                      "offered_per_s": _round(r.offered), "hold_s": _round(r.hold), "held": _round(r.held),
+                      "utilisation": _round(r.utilisation), "total": _round(r.total), "verdict": r.verdict,
+                      "arithmetic": r.arithmetic} for r in d.rows],
+        } for d in fr.dependency_timeout],
     }
 
 
@@ -150,6 +226,13 @@ def to_rich(report: ScaleReport) -> Any:
                 nt.add_row(n.component, n.resource, f"{n.have} {n.unit}", f"{n.need} {n.unit}",
                            n.arithmetic + "".join(f"\n{a}" for a in n.alternatives))
             parts.append(nt)
+    for title, head, rows in resilience_tables(report):
+        rt = Table(title=title, title_justify="left")
+        for h in head:
+            rt.add_column(h, overflow="fold")
+        for row in rows:
+            rt.add_row(*row)
+        parts += [Text(""), rt]
     bt = Table(title="every limit, soonest first", title_justify="left")
     bt.add_column("breaks at", justify="right")
     bt.add_column("what", overflow="fold")
@@ -184,6 +267,8 @@ def to_markdown(report: ScaleReport) -> str:
     lines += ["## Every limit, soonest first", "",
               _md_table(["breaks at", "what", "how"], [[fmt_x(b.multiplier), b.what, b.detail] for b in report.breaks]),
               ""]
+    for title, head, rows in resilience_tables(report):
+        lines += [f"## {title[0].upper()}{title[1:]}", "", _md_table(head, rows) if rows else "None.", ""]
     if report.model.assumptions:
         lines += ["## Assumptions", ""] + [f"- {a}" for a in report.model.assumptions] + [""]
     return "\n".join(lines)

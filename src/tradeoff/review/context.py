@@ -136,42 +136,25 @@ class Context:
         return out
 
     @cached_property
+    def capacity_model(self):
+        """The capacity model (#6) at today's peak: stations, resources, load per component."""
+        from tradeoff.capacity.model import build
+
+        return build(self.design, self.est, self.table, self.capacity)
+
+    @cached_property
+    def scale(self):
+        """The capacity sweep at 1x, 10x and 100x, with every breaking multiplier."""
+        from tradeoff.capacity.scale import sweep
+
+        return sweep(self.capacity_model)
+
+    @cached_property
     def load(self) -> dict[str, Load]:
-        per_uc: dict[tuple[str, str], tuple[float, bool]] = {}  # (component, use case) -> (rate, is_write)
-        for kind, f in self.flows():
-            rate = self.peak_qps(f.use_case)
-            if rate is None:
-                continue
-            op = self.operation.get(f.use_case)
-            is_write = (op is Operation.write) if op is not None else kind == "write"
-            m = 1.0
-            for h in f.hops:
-                m *= h.calls
-                key = (h.component, f.use_case)
-                here = rate * m
-                if here > per_uc.get(key, (0.0, is_write))[0]:
-                    per_uc[key] = (here, is_write)
-                c = self.component(h.component)
-                if c is not None and c.kind in EDGE_CACHE_KINDS and c.hit_ratio is not None:
-                    m *= 1 - c.hit_ratio
-        if self.arch:
-            for a in self.arch.async_edges:
-                rate = self.peak_qps(a.use_case)
-                if rate is None:
-                    continue
-                for cid in (a.via, *a.consumers):
-                    key = (cid, a.use_case)
-                    here = rate * a.ratio
-                    if here > per_uc.get(key, (0.0, True))[0]:
-                        per_uc[key] = (here, True)
+        """Peak load per component, from the capacity model's demand (one load model for both)."""
         out: dict[str, Load] = {}
-        for (cid, uc), (rate, is_write) in sorted(per_uc.items()):
-            ld = out.setdefault(cid, Load())
-            ld.use_cases.add(uc)
-            if is_write:
-                ld.writes += rate
-            else:
-                ld.reads += rate
+        for cid, cl in self.capacity_model.demand.components.items():
+            out[cid] = Load(cl.reads_peak, cl.writes_peak, set(cl.by_use_case))
         return out
 
     # --- knowledge ----------------------------------------------------------------------------

@@ -316,3 +316,59 @@ def no_fault_dive(ctx):
                           f"{ctx.fmt('availability_multi_zone')}) and no fault-tolerance deep dive")
     else:
         yield Hit(ctx.dd, "no fault-tolerance deep dive", severity="info")
+
+
+# --- from the capacity model's failure cases (#6) ------------------------------------------------
+
+@rule("FAULT-019", "A dependency outage exhausts its caller", severity="warning", playbook=P_TIMEOUT,
+      why="When a dependency stops answering, every call to it holds a worker (or a balancer's connection) "
+          "for the whole timeout, once per attempt, plus the backoff waits. By Little's law the caller then "
+          "needs rate x hold time servers; past its capacity it stops answering too, and the outage climbs the "
+          "path. Short timeouts, few retries and a circuit breaker keep the hold time near zero.",
+      fix="Give the caller a timeout near the dependency's p99, retry at one layer only, and put a circuit "
+          "breaker on the call (resilience: {timeout, retries, circuit_breaker: true}); add a fallback.",
+      bad="- {id: lb, kind: load_balancer}  # no timeout: a hung service holds 30 s per request",
+      good="- {id: lb, kind: load_balancer, resilience: {timeout: 1 s}}",
+      false_positives="A call with no timeout is taken to wait 30 s, a common client-side default; state the "
+                      "real timeout. Behind a queue the outcome is a growing backlog, reported as info.")
+def dependency_outage_cascades(ctx):
+    fr = ctx.scale.failures
+    for d in (fr.dependency_timeout if fr else []):
+        row = d.design
+        if row.verdict != "cascade":
+            continue
+        failing = sorted(uc for uc, how in d.outcome.items() if how == "fails")
+        c = ctx.component(d.caller)
+        msg = (f"if {d.callee} stops answering, {d.caller} is {row.total:.0%} busy holding calls "
+               f"({row.policy}): {row.arithmetic}")
+        if failing:
+            yield Hit(c, msg + f"; {', '.join(failing)} fail")
+        else:
+            yield Hit(c, msg + "; only work behind a queue is delayed", severity="info")
+
+
+@rule("FAULT-020", "Losing one replica at peak overloads the rest", severity="warning", playbook=P_NODE,
+      why="Nodes fail, and deploys take one out at a time: the survivors take the lost node's share. If that "
+          "pushes them past their capacity at today's peak, a routine restart becomes an outage (N+1 sizing).",
+      fix="Add a replica (size for peak with one node out), or shed load when a node is lost.",
+      bad="- {id: api, kind: service, replicas: 2}  # 60% busy each: 120% on the survivor",
+      good="- {id: api, kind: service, replicas: 3}  # 40% each: 60% with one lost")
+def replica_loss_overloads(ctx):
+    fr = ctx.scale.failures
+    for x in (fr.replica_lost if fr else []):
+        if x.verdict == "saturates":
+            yield Hit(ctx.component(x.component), f"{x.component}: one replica lost at today's peak - {x.arithmetic}")
+
+
+@rule("FAULT-021", "Losing a zone at peak overloads the rest", severity="warning", playbook=P_AZ,
+      why="A zone outage removes every replica in it at once; the other zones must carry the whole peak. "
+          "Spread over n zones, each needs n/(n-1) of its share of headroom, or the zone failure the design "
+          "claims to survive overloads what is left.",
+      fix="Add replicas so that peak load over the surviving zones stays under capacity, or spread over more zones.",
+      bad="- {id: db, replicas: 4, zones: 2}  # 60% busy: 120% with a zone lost",
+      good="- {id: db, replicas: 6, zones: 3}  # 40%: 60% with a zone lost")
+def zone_loss_overloads(ctx):
+    fr = ctx.scale.failures
+    for x in (fr.zone_lost if fr else []):
+        if x.verdict == "saturates":
+            yield Hit(ctx.component(x.component), f"{x.component}: one zone lost at today's peak - {x.arithmetic}")

@@ -24,7 +24,7 @@ from tradeoff.model import quantity as q
 from tradeoff.model.design import (
     STATEFUL_KINDS, CacheLayer, Component, ComponentKind, Flow, StorageKind,
 )
-from tradeoff.review.context import EDGE_CACHE_KINDS, SINGLE_LEADER
+from tradeoff.review.context import EDGE_CACHE_KINDS
 from tradeoff.review.engine import Hit, rule
 from tradeoff.review.presence import presence
 
@@ -62,63 +62,19 @@ def _ms(seconds: float) -> str:
 # --- the capacity model ---------------------------------------------------------------------
 
 @dataclass
-class Throughput:
-    read: float  # per replica
-    write: float  # per replica (per primary for single-leader stores)
-    how: str
-
-
-def per_replica(ctx, c: Component) -> Throughput | None:
-    """What one replica serves per second, for reads and for writes (see the module docstring)."""
-    cap = c.capacity
-    if cap is not None and cap.max_qps_per_replica:
-        m = cap.max_qps_per_replica
-        return Throughput(m, m, f"{q.fmt_count(m)}/s per replica (stated)")
-    node = ctx.node_capacity(c)
-    if cap is not None and (cap.concurrency or cap.service_time):
-        conc = cap.concurrency or (node.concurrency if node else None)
-        st = cap.service_time or (node.service_time if node else None)
-        if conc and st and st.seconds() > 0:
-            ops = conc / st.seconds()
-            return Throughput(ops, ops, f"{conc} at a time / {_ms(st.seconds())} = {q.fmt_count(ops)}/s per replica")
-    if node is None:
-        return None
-    r = node.reads_per_second or node.ops_per_second
-    w = node.writes_per_second or node.ops_per_second
-    if not r and not w:
-        return None
-    return Throughput(r or w, w or r, "per-node figures of the knowledge base")
-
-
-def single_leader(c: Component) -> bool:
-    return c.kind is ComponentKind.data_store and c.storage in SINGLE_LEADER
-
-
-@dataclass
 class Utilisation:
     value: float
     detail: str
 
 
 def utilisation(ctx, c: Component) -> Utilisation | None:
-    """How busy a component is at today's peak, or None if its load or capacity is unknown."""
-    ld = ctx.load.get(c.id)
-    if ld is None or ld.total <= 0:
+    """How busy a component's busiest node is at today's peak (the capacity model's compute
+    resource), or None if its load or capacity is unknown."""
+    cm = ctx.capacity_model.components.get(c.id)
+    compute = next((r for r in cm.resources if r.name == "compute"), None) if cm else None
+    if compute is None:
         return None
-    tp = per_replica(ctx, c)
-    if tp is None:
-        return None
-    parts, u = [], 0.0
-    if ld.reads > 0:
-        cap = c.replicas * tp.read
-        u += ld.reads / cap
-        parts.append(f"{q.fmt_count(ld.reads)} reads/s over {c.replicas} replica(s) x {q.fmt_count(tp.read)}/s")
-    if ld.writes > 0:
-        units = (c.shards or 1) if single_leader(c) else c.replicas
-        where = f"{units} primar{'y' if units == 1 else 'ies'}" if single_leader(c) else f"{units} replica(s)"
-        u += ld.writes / (units * tp.write)
-        parts.append(f"{q.fmt_count(ld.writes)} writes/s on {where} x {q.fmt_count(tp.write)}/s")
-    return Utilisation(u, "; ".join(parts) + f" ({tp.how})")
+    return Utilisation(compute.utilisation, compute.detail)
 
 
 # --- paths and latency -------------------------------------------------------------------------
@@ -476,3 +432,84 @@ def storage_per_node(ctx):
         if limit and total / c.replicas > limit:
             yield Hit(c, f"{c.id}: {q.fmt_bytes(total / c.replicas)} per node ({q.fmt_bytes(total)} with copies over "
                          f"{c.replicas} node(s)), above {q.fmt_bytes(limit)} per node")
+
+
+# --- from the capacity sweep (#6) -------------------------------------------------------------------
+
+_VENDOR = frozenset({"apache", "amazon", "aws", "google", "azure", "cloud", "managed", "open", "source"})
+
+
+def _names(c: Component) -> list[str]:
+    """How a text may refer to a component: its id, its name, its product (first real word of
+    the technology, vendor prefixes dropped)."""
+    import re
+
+    out = [c.id.lower()]
+    if c.name:
+        out.append(c.name.lower())
+    if c.technology:
+        words = [w for w in re.findall(r"[a-z][a-z0-9]+", c.technology.lower()) if w not in _VENDOR and len(w) >= 4]
+        if words:
+            out.append(words[0])
+    return out
+
+
+def _mentions(text: str, c: Component) -> bool:
+    low = text.lower()
+    return any(n in low for n in _names(c))
+
+
+@rule("SCALE-017", "What breaks at 10x leaves out the state that fills first", severity="warning",
+      playbook=P_BREAKS,
+      why="Stateless tiers grow by adding pods; stores, caches, queues and streams grow by re-sharding, "
+          "rebalancing and migrating data, which takes weeks. The capacity model walks every component's compute, "
+          "storage, network and connections at 10x; a 10x answer that names none of the stateful ones it finds "
+          "full has missed the part of the growth that needs planning.",
+      fix="Name in scalability.at_10x the stateful components `tradeoff scale` reports full by 10x, and what "
+          "each needs (shards, nodes, a shorter retention).",
+      bad="at_10x: add redirect pods  # while the rollup store's disks fill at 1.8x",
+      good="at_10x: 'redirect pods 12 -> 63; the Cassandra rollup store fills its disks at 1.8x: 6 -> 47 nodes'",
+      false_positives="Load and data are assumed to grow together; a store whose data does not grow with "
+                      "traffic can state its real storage_per_node or be named anyway with that reason.")
+def at_10x_misses_state(ctx):
+    dive = _dive(ctx)
+    text = dive.at_10x if dive else None
+    if not text:
+        return
+    full = []
+    for b in ctx.scale.breaks:
+        if b.kind != "saturation" or b.multiplier > 10:
+            continue
+        c = ctx.component(b.component)
+        if c is not None and c.kind in STATEFUL_KINDS and c not in [x for x, _ in full]:
+            full.append((c, b))
+    if full and not any(_mentions(text, c) for c, _ in full):
+        from tradeoff.capacity.scale import fmt_x
+
+        said = ", ".join(f"{c.id} ({b.resource} at {fmt_x(b.multiplier)})" for c, b in full[:4])
+        yield Hit(dive, f"at_10x names none of the stateful components the capacity model finds full by 10x: {said}")
+
+
+@rule("SCALE-018", "Latency target missed at today's peak", severity="error", playbook=P_WALK,
+      why="Queueing adds to every hop: at today's utilisation each station's wait, and the network round trips, "
+          "stack up along the path. The capacity model works out the flow's percentiles from its M/M/c stations "
+          "(Erlang C waits, the service-time spread); a target below them is missed on an ordinary busy day.",
+      fix="Cut the slowest hop's utilisation (more replicas shorten its queue), shorten the path, serve the "
+          "read from a cache, or revisit the target.",
+      bad="latency: [{use_case: feed, p99: 40 ms}]  # feed path p99 is 122 ms at today's peak",
+      good="latency: [{use_case: feed, p99: 300 ms}]")
+def target_missed_at_peak(ctx):
+    from tradeoff.capacity.scale import PCT_NAMES
+
+    point = next((p for p in ctx.scale.points if p.multiplier == 1), None)
+    if point is None:
+        return
+    nf = ctx.nf
+    for fp in point.flows:
+        if fp.latency.saturated or not fp.missed:
+            continue  # a saturated station is SCALE-007's finding
+        target = next((t for t in (nf.latency if nf else []) if t.use_case == fp.latency.use_case), None)
+        for p in fp.missed:
+            yield Hit(target or fp.flow, f"{fp.flow.id}: {PCT_NAMES[p]} at today's peak is "
+                                         f"{_ms(fp.latency.p(p))} against a {_ms(fp.targets[p])} target "
+                                         f"(mean {_ms(fp.latency.mean)})")
