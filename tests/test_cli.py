@@ -127,7 +127,8 @@ def test_analyze_writes_the_folder_byte_identically(tmp_path):
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["advice.json", "canvas.excalidraw", "canvas.mmd", "canvas.png", "canvas.svg",
                      "decisions.draft.yaml", "estimate.json", "estimate.md", "review.json", "review.md",
-                     "review.sarif"]
+                     "review.sarif", "scale-latency.png", "scale-latency.svg", "scale-utilisation.png",
+                     "scale-utilisation.svg", "scale.json", "scale.md"]
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes()
 

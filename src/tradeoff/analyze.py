@@ -1,4 +1,4 @@
-"""`tradeoff analyze`: the main job. Today check + estimate + advise + review + draw; later issues add the rest."""
+"""`tradeoff analyze`: the main job. Today check + estimate + advise + review + scale + draw; later issues add the rest."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Analysis:
     estimate: Estimate
     advisory: Any = None
     review: Any = None
+    scale: Any = None
     written: list[Path] = field(default_factory=list)
 
 
@@ -41,14 +42,22 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     out.mkdir(parents=True, exist_ok=True)
     adv = advise(design, est=est)
     rev = review(design, table=table, est=est)
+    from tradeoff.capacity.model import build
+    from tradeoff.capacity.scale import sweep
+    from tradeoff.render import scale as scale_render
     from tradeoff.render.draw import SUFFIX, draw
 
-    canvas = draw(design, est=est, findings=rev.findings)
+    report = sweep(build(design, est, table))
+    canvas = draw(design, est=est, findings=rev.findings, scale=report)
     files: dict[str, str | bytes] = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
              "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv),
              "review.json": review_render.to_json(rev), "review.md": review_render.to_markdown(rev),
              "review.sarif": review_render.to_sarif(rev, __version__),
+             "scale.json": scale_render.to_json(report), "scale.md": scale_render.to_markdown(report),
              **{f"canvas{SUFFIX[fmt]}": content for fmt, content in canvas.outputs.items()}}
     written = [write_output(out / name, content, design_path, "choose another -o folder")
                for name, content in files.items()]
-    return Analysis(design, est, adv, rev, written)
+    from tradeoff.capacity.plots import plot
+
+    written += plot(report, out)
+    return Analysis(design, est, adv, rev, report, written)

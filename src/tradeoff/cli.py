@@ -303,6 +303,8 @@ def scale(
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
     knowledge: Optional[Path] = typer.Option(None, "--knowledge", help="YAML file overriding per-node capacities"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+    plots: Optional[Path] = typer.Option(None, "--plots", help="also write latency and utilisation plots "
+                                                              "(PNG and SVG) into this folder"),
 ) -> None:
     """What breaks at 10x and 100x: utilisation and latency per component and flow, the multiplier
     where each limit is reached, and what each component needs, with the arithmetic."""
@@ -330,6 +332,11 @@ def scale(
             Console(file=fh, width=140, no_color=True, highlight=False).print(render.to_rich(report))
     else:
         _console().print(render.to_rich(report))
+    if plots is not None:
+        from tradeoff.capacity.plots import plot
+
+        for path in plot(report, plots):
+            sys.stderr.write(f"wrote {path}\n")
 
 
 @app.command()

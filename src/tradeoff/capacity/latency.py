@@ -128,13 +128,32 @@ def _mean(steps: list[Step], scale: float = 1.0) -> tuple[float, list[tuple[str,
     return total, terms
 
 
-def _horizon(steps: list[Step]) -> float:
-    h = 0.0
+def _moments(steps: list[Step]) -> tuple[float, float, float]:
+    """(mean, variance, longest single tail) of a chain's time, counting each hop at its
+    expected visits (at least once); the tail is the time past which one hop's sojourn has
+    probability below 1e-8."""
+    mean = var = tail = 0.0
     for s in steps:
-        n = math.ceil(max(s.factor, 1.0))
-        tail = s.station.sojourn_tail_bound(1e-9) if s.station is not None else 0.0
-        h += n * (tail + s.shift)
-    return h
+        n = max(s.factor, 1.0)
+        mean += n * s.shift
+        st = s.station
+        if st is None:
+            continue
+        pw, th, mu = st.p_wait, st.drain, st.mu
+        mean += n * st.mean_sojourn
+        var += n * (1 / mu ** 2 + pw * (2 - pw) / th ** 2)
+        tail = max(tail, st.sojourn_tail_bound(1e-8))
+    return mean, var, tail
+
+
+def _horizon(chains: list[list[Step]]) -> float:
+    """How far the grid must reach: past the sum's mean by six standard deviations and by the
+    longest single hop's tail, so the mass beyond it (which would wrap around) is negligible."""
+    mean = var = tail = 0.0
+    for steps in chains:
+        m, v, t = _moments(steps)
+        mean, var, tail = mean + m, var + v, max(tail, t)
+    return mean + 6 * math.sqrt(var) + tail
 
 
 def _spectrum(step: Step, dt: float, size: int):
@@ -144,20 +163,18 @@ def _spectrum(step: Step, dt: float, size: int):
     import numpy as np
 
     pmf = np.zeros(size)
+    bins = step.shift / dt
+    k, frac = int(bins), bins - int(bins)
     if step.station is None:
-        pmf[0] = 1.0
+        pmf[min(k, size - 1)] += 1 - frac
+        pmf[min(k + 1, size - 1)] += frac
     else:
-        top = min(size - 1, math.ceil(step.station.sojourn_tail_bound(1e-9) / dt) + 2)
+        top = min(size - k - 2, math.ceil(step.station.sojourn_tail_bound(1e-10) / dt) + 2)
         edges = (np.arange(top + 1) + 0.5) * dt
-        cdf = step.station.sojourn_cdf(edges)
-        pmf[:top + 1] = np.diff(np.concatenate(([0.0], cdf)))
-    spec = np.fft.rfft(pmf)
-    if step.shift:
-        bins = step.shift / dt
-        k, frac = int(bins), bins - int(bins)
-        turn = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
-        spec = spec * turn ** k * ((1 - frac) + frac * turn)
-    return spec
+        mass = np.diff(step.station.sojourn_cdf(edges), prepend=0.0)
+        pmf[k:k + top + 1] += (1 - frac) * mass
+        pmf[k + 1:k + top + 2] += frac * mass
+    return np.fft.rfft(pmf)
 
 
 def _chain(steps: list[Step], dt: float, size: int):
@@ -210,11 +227,11 @@ def flow_latency(model: CapacityModel, flow: Flow, branches: list[Flow], m: floa
                         and not s.station.stable})
     if saturated:
         return FlowLatency(flow, flow.use_case, write, INF, {p: INF for p in PERCENTILES}, _merge(terms), saturated)
-    horizon = _horizon(steps) + sum(_horizon(b.steps) for b in parts)
+    horizon = _horizon([steps] + [b.steps for b in parts])
     if horizon <= 0 or mean <= 0:
         return FlowLatency(flow, flow.use_case, write, mean, {p: 0.0 for p in PERCENTILES}, _merge(terms))
-    # bins of mean/grid resolve the median to a fraction of a percent; the transform is long
-    # enough to hold every station's tail (to 1e-9) so nothing wraps around
+    # bins of mean/grid resolve the median to a fraction of a percent; the transform reaches
+    # past the sum's far tail, so what wraps around is negligible
     dt = max(mean / grid, horizon / MAX_BINS)
     size = 1 << max(4, math.ceil(math.log2(horizon / dt + 2)))
     spec = _chain(steps, dt, size)
