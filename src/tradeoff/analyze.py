@@ -41,13 +41,13 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
     est = estimate(design, convention, table)
     out.mkdir(parents=True, exist_ok=True)
     adv = advise(design, est=est)
-    rev = review(design, table=table, est=est)
     from tradeoff.capacity.model import build
     from tradeoff.capacity.scale import sweep
     from tradeoff.render import scale as scale_render
     from tradeoff.render.draw import SUFFIX, draw
 
     report = sweep(build(design, est, table))
+    rev = review(design, table=table, est=est, scale=report)
     canvas = draw(design, est=est, findings=rev.findings, scale=report)
     files: dict[str, str | bytes] = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
              "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv),

@@ -152,9 +152,9 @@ class CapacityModel:
         return self.table.thresholds["hop_latency"].value / 1000
 
 
-def _station(c: Component, load: ComponentLoad, caps: CapacityTable) -> Station | None:
+def _station(c: Component, load: ComponentLoad, node: tuple | None) -> Station | None:
+    """The station of a component from its capacity block, else `node` (key, per-node figures)."""
     cap = c.capacity
-    node = node_figures(caps, c)
     key, nc = node if node else (None, None)
     notes: list[str] = []
 
@@ -256,7 +256,9 @@ def build(design: Design, est: Estimate | None = None, table: Table | None = Non
             models[c.id] = ComponentModel(c, load, None, [], why)
             continue
         resources: list[Resource] = []
-        st = _station(c, load, caps)
+        got = node_figures(caps, c)
+        nc = got[1] if got else None
+        st = _station(c, load, got)
         if st is not None:
             assumptions.extend(st.assumptions)
             if load.peak > 0:
@@ -269,8 +271,6 @@ def build(design: Design, est: Estimate | None = None, table: Table | None = Non
                     detail.append(f"{q.fmt_count(load.writes_peak)} writes/s on {where}")
                 resources.append(Resource("compute", st.busy(1.0), 1.0, "busy",
                                           "; ".join(detail) + f" ({st.how})"))
-        got = node_figures(caps, c)
-        nc = got[1] if got else None
         stored = _stored(design, est, c) if c.kind is ComponentKind.data_store else None
         if stored:
             limit = c.capacity.storage_per_node if c.capacity and c.capacity.storage_per_node else None

@@ -226,22 +226,29 @@ def _failure_zones(findings) -> dict[str, list[str]]:
     return out
 
 
-def _limits(design: Design, scale) -> dict[str, list[str]]:
-    """Component id -> what the capacity sweep says breaks there first (#6)."""
+def _first_limits(design: Design, scale):
+    """(the first resource to fill, the first stateful one if another, the first latency target)."""
     from tradeoff.model.design import STATEFUL_KINDS
 
+    sat = [b for b in scale.breaks if b.kind == "saturation"]
+    kinds = {c.id: c.kind for c in design.components}
+    first = sat[0] if sat else None
+    state = next((b for b in sat if kinds.get(b.component) in STATEFUL_KINDS), None)
+    slo = next((b for b in scale.breaks if b.kind == "slo"), None)
+    return first, (state if state is not first else None), slo
+
+
+def _limits(design: Design, scale) -> dict[str, list[str]]:
+    """Component id -> what the capacity sweep says breaks there first (#6)."""
     out: dict[str, list[str]] = {}
     if scale is None:
         return out
     from tradeoff.capacity.scale import fmt_x
 
-    sat = [b for b in scale.breaks if b.kind == "saturation"]
-    if sat:
-        b = sat[0]
-        out.setdefault(b.component, []).append(f"breaks first: {b.resource} at {fmt_x(b.multiplier)}")
-    kinds = {c.id: c.kind for c in design.components}
-    state = next((b for b in sat if kinds.get(b.component) in STATEFUL_KINDS), None)
-    if state is not None and (not sat or state is not sat[0]):
+    first, state, _ = _first_limits(design, scale)
+    if first is not None:
+        out.setdefault(first.component, []).append(f"breaks first: {first.resource} at {fmt_x(first.multiplier)}")
+    if state is not None:
         out.setdefault(state.component, []).append(f"first state to fill: {state.resource} at "
                                                    f"{fmt_x(state.multiplier)}")
     return out
@@ -249,17 +256,13 @@ def _limits(design: Design, scale) -> dict[str, list[str]]:
 
 def _scale_lines(design: Design, scale) -> list[str]:
     from tradeoff.capacity.scale import fmt_x
-    from tradeoff.model.design import STATEFUL_KINDS
 
-    sat = [b for b in scale.breaks if b.kind == "saturation"]
-    if not sat:
+    first, state, slo = _first_limits(design, scale)
+    if first is None:
         return []
-    kinds = {c.id: c.kind for c in design.components}
-    lines = [f"• first: {sat[0].component} {sat[0].resource} at {fmt_x(sat[0].multiplier)}"]
-    state = next((b for b in sat if kinds.get(b.component) in STATEFUL_KINDS), None)
-    if state is not None and state is not sat[0]:
+    lines = [f"• first: {first.component} {first.resource} at {fmt_x(first.multiplier)}"]
+    if state is not None:
         lines.append(f"• first state: {state.component} {state.resource} at {fmt_x(state.multiplier)}")
-    slo = next((b for b in scale.breaks if b.kind == "slo"), None)
     if slo is not None:
         lines.append(f"• first latency target: {slo.flow} {slo.resource} at {fmt_x(slo.multiplier)}")
     for p in scale.points:

@@ -26,15 +26,15 @@ def canvas_of(design: Design, est=None, findings=None, scale=None):
         from tradeoff.estimate.engine import estimate
 
         est = estimate(design)
-    if findings is None:
-        from tradeoff.review import review
-
-        findings = review(design, est=est).findings
     if scale is None:
         from tradeoff.capacity.model import build as capacity
         from tradeoff.capacity.scale import sweep
 
         scale = sweep(capacity(design, est))
+    if findings is None:
+        from tradeoff.review import review
+
+        findings = review(design, est=est, scale=scale).findings
     return build(design, est, findings, scale)
 
 

@@ -11,19 +11,17 @@ from tradeoff.estimate.engine import Estimate
 from tradeoff.estimate.thresholds import Table
 from tradeoff.knowledge.capacity import CapacityTable, NodeCapacity
 from tradeoff.model.design import (
-    Component, ComponentKind, Design, Flow, Operation, Priority, StorageKind, UseCase,
+    Component, ComponentKind, Design, Flow, Operation, Priority, UseCase,
 )
 
 #: kinds whose copies each take every write of their shard (single leader per shard)
-SINGLE_LEADER = frozenset({StorageKind.relational, StorageKind.document, StorageKind.graph})
 EDGE_CACHE_KINDS = frozenset({ComponentKind.cache, ComponentKind.cdn})
 
 
 @dataclass
 class Load:
-    """Peak requests per second reaching one component, first order: from the flows of each
-    use case (hop `calls` multiply, a cache or CDN passes on only its misses), the larger over
-    the flows of one use case (its branches share the prefix), summed over use cases."""
+    """Peak requests per second reaching one component, as the capacity model's load
+    (tradeoff.capacity.load) works it out."""
 
     reads: float = 0.0
     writes: float = 0.0

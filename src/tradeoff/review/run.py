@@ -163,8 +163,9 @@ def _finding(design: Design, r: Rule, hit: Hit, severity: str) -> Finding:
 
 
 def review(design: Design, *, table=None, config: Config | None = None, est=None, capacity=None,
-           only: set[str] | None = None) -> Report:
-    """Review a design against every active rule (or only the given codes)."""
+           scale=None, only: set[str] | None = None) -> Report:
+    """Review a design against every active rule (or only the given codes). `scale` is the
+    capacity sweep when the caller has made it already (it is made here when a rule needs it)."""
     from tradeoff.estimate.engine import estimate
     from tradeoff.estimate.thresholds import default_table
     from tradeoff.knowledge.capacity import default_capacity
@@ -178,6 +179,8 @@ def review(design: Design, *, table=None, config: Config | None = None, est=None
     table = table or default_table()
     est = est or estimate(design, table=table)
     ctx = Context(design, est, design_facts(design, est), table, capacity or default_capacity())
+    if scale is not None:
+        ctx.scale, ctx.capacity_model = scale, scale.model
     cfg = config or Config()
     if design.review is not None:
         cfg = config_from(design.review.model_dump(exclude_none=True, exclude_defaults=True),

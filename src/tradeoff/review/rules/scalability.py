@@ -12,7 +12,8 @@ The capacity model (documented once here, quoted in the rules' why):
   graph) go to one primary per shard (`shards`, default 1); every other component spreads
   writes over all replicas too;
 * utilisation = reads / read capacity + writes / write capacity, at today's peak, with the
-  first-order load of `ctx.load` (hop `calls` multiply, caches pass on their misses).
+  load of the capacity model (tradeoff.capacity), which the rules read through
+  `ctx.capacity_model` and `ctx.scale`.
 """
 
 from __future__ import annotations
