@@ -1,0 +1,1 @@
+"""The request-level simulator: a compiled event loop (core.py) under a Python API (run.py)."""

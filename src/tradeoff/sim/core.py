@@ -1,0 +1,780 @@
+"""The compiled inner loop of the simulator: one event loop over arrays, no Python object per
+request (STYLE.md, "Simulation and numerics"). Python (build.py) lays the design out as arrays;
+this module only advances events and counts.
+
+The world it simulates
+----------------------
+* A *station* is a component: `servers` = replicas x concurrency slots sharing one FCFS queue
+  (the pooled queue of the capacity model), an optional `queue_limit` (a full queue rejects), an
+  optional token-bucket rate limit (requests over it are shed), a service-time distribution
+  (exponential, log-normal with a coefficient of variation, or deterministic), a latency factor
+  and an error rate that faults change over time, and replicas that faults take down and bring
+  back (a request on a replica that dies fails; a station with no live replica refuses).
+* A *step* is one call in a request's call tree, laid out in depth-first order: `step_end[i]` is
+  the index after i's subtree. A request walks its tree: it waits for and takes service at the
+  step's station (workers are released after their own service, so with no faults this is a
+  Jackson network and agrees with the capacity model), then, unless a cache hit ends the
+  subtree, makes its child calls one after the other. A step with `calls` c runs floor(c) times
+  plus once more with probability frac(c) (c = 0.2 is a 20% share).
+* The caller's policy belongs to the step: a timeout on the whole call (its subtree included),
+  retries with backoff (none, fixed, exponential, exponential with full jitter), a circuit
+  breaker (Hystrix's defaults: open at >= 50% failures over the last 20 calls, for 5 s, then one
+  probe), and a fallback (serve stale: a failed call degrades the request instead of failing it).
+  A failed call that has no retries left and no fallback fails its caller's call in turn, whose
+  own retries then apply: retries multiply across layers, as they do in production.
+* A timed-out call is abandoned, not cancelled: the work already queued or in service is still
+  done (the server does not know the client left), which is how retry storms overload a system.
+
+Event kinds in the heap: a job's departure, a job's arrival after a network delay, a call's
+deadline, a retry after backoff. External arrivals and faults are kept outside the heap (a
+next-time per class, a sorted fault list), so W1 costs one heap push and pop per station visit.
+
+Results are counts per time window: per class the outcomes and a log-binned latency histogram,
+per station arrivals, completions, busy time, rejections and a sojourn histogram. Percentiles
+read from the histograms have a relative error under half a bin (BINS_PER_DECADE).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# --- histogram: HDR-style bins read off the float's bits. Each power of two is cut into
+# 2^SUB_BITS equal parts, so a bin is at most 1/128 = 0.78% of its value wide and a percentile read
+# at its middle is within 0.39%; bin 0 holds everything under HIST_LO (zero waits included). ---
+SUB_BITS = 7
+HIST_LO = 2.0 ** -20  # 0.95 us
+HIST_HI = 2.0 ** 14  # 4.5 h
+_LO_BITS = int(np.float64(HIST_LO).view(np.int64)) >> (52 - SUB_BITS)
+NBINS = (int(np.float64(HIST_HI).view(np.int64)) >> (52 - SUB_BITS)) - _LO_BITS + 2
+
+# --- outcomes of a request (columns of cls_out) ---
+OK, DEGRADED, ERR_TIMEOUT, ERR_REJECTED, ERR_SHED, ERR_DOWN, ERR_BREAKER, ERR_FAILED = range(8)
+N_OUTCOMES = 8
+
+# --- station counters (columns of st_cnt) ---
+S_ARRIVALS, S_DONE, S_REJECTED, S_SHED, S_REFUSED, S_LOST, S_ERRORS, S_ORPHANS, S_QMAX = range(9)
+N_SCOUNT = 9
+
+# --- step counters (columns of step_cnt) ---
+C_CALLS, C_ATTEMPTS, C_OK, C_FAILED, C_TIMEOUTS, C_BREAKER, C_FALLBACK = range(7)
+N_CCOUNT = 7
+
+# --- service-time distributions ---
+D_EXP, D_LOGNORMAL, D_DET = 0, 1, 2
+
+# --- backoff ---
+B_NONE, B_FIXED, B_EXP, B_EXP_JITTER = 0, 1, 2, 3
+
+# --- fault kinds (fault_kind) ---
+F_REPLICA_DOWN, F_REPLICA_UP, F_LATENCY, F_ERRORS = 0, 1, 2, 3
+
+# --- heap event kinds ---
+E_DEPART, E_ARRIVE, E_TIMER, E_RETRY = 0, 1, 2, 3
+
+# --- breaker ---
+BREAKER_WINDOW = 20  # Hystrix circuitBreaker.requestVolumeThreshold
+BREAKER_RATIO = 0.5  # Hystrix circuitBreaker.errorThresholdPercentage = 50
+BREAKER_SLEEP = 5.0  # Hystrix circuitBreaker.sleepWindowInMilliseconds = 5000
+
+# --- return codes of run() ---
+DONE, GROW, REFILL = 0, 1, 2
+
+MAX_DEPTH = 12  # call-tree depth a request can have
+MAX_ATTEMPTS = 1000  # attempts that retries multiplied across layers may make within one event
+HEAP_MARGIN = 2 * MAX_ATTEMPTS + 16  # heap room kept free: one event pushes at most this many
+DRAW_MARGIN = 4 * MAX_ATTEMPTS + 64  # random draws kept in the buffers: one event takes at most this many
+
+# request int columns
+R_CLS, R_DEPTH, R_GEN, R_SEQ, R_DEGRADED = range(5)
+N_RI = 5
+# job int columns
+J_RID, J_GEN, J_STEP, J_NEXT, J_SLOT, J_EPOCH, J_STATION = range(7)
+N_JI = 7
+# job float columns
+J_TA, J_TS = range(2)
+# stack int columns (per request, per depth)
+K_STEP, K_REPS, K_ATT, K_TOK, K_PROBE = range(5)
+N_KI = 5
+# scalar int state
+I_HEAP, I_FREE_R, I_FREE_J, I_NEXT_FAULT, I_LIVE = range(5)
+N_II = 5
+# scalar float state
+T_NOW, = range(1)
+
+
+@njit(cache=True, inline="always")
+def _bin(x, fbits, ibits):
+    """The histogram bin of x >= 0: its exponent and top SUB_BITS mantissa bits."""
+    if x < HIST_LO:
+        return 0
+    fbits[0] = x
+    b = (ibits[0] >> (52 - SUB_BITS)) - _LO_BITS + 1
+    return b if b < NBINS else NBINS - 1
+
+
+def bin_edges(b: int) -> tuple[float, float]:
+    """The [low, high) seconds of histogram bin b (Python side)."""
+    if b <= 0:
+        return 0.0, HIST_LO
+    lo = np.array([(b - 1 + _LO_BITS) << (52 - SUB_BITS)], np.int64).view(np.float64)[0]
+    hi = np.array([(b + _LO_BITS) << (52 - SUB_BITS)], np.int64).view(np.float64)[0]
+    return float(lo), float(hi)
+
+
+@njit(cache=True)
+def _push(h_t, h_i, n, t, kind, a, b):
+    i = n
+    while i > 0:
+        p = (i - 1) >> 1
+        if h_t[p] <= t:
+            break
+        h_t[i] = h_t[p]
+        h_i[i, 0] = h_i[p, 0]
+        h_i[i, 1] = h_i[p, 1]
+        i = p
+    h_t[i] = t
+    h_i[i, 0] = a
+    h_i[i, 1] = (b << 2) | kind
+    return n + 1
+
+
+@njit(cache=True)
+def _pop(h_t, h_i, n):
+    """Removes the root (the caller has read it); returns the new size."""
+    n -= 1
+    if n == 0:
+        return 0
+    t = h_t[n]
+    k0 = h_i[n, 0]
+    k1 = h_i[n, 1]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= n:
+            break
+        if c + 1 < n and h_t[c + 1] < h_t[c]:
+            c += 1
+        if h_t[c] >= t:
+            break
+        h_t[i] = h_t[c]
+        h_i[i, 0] = h_i[c, 0]
+        h_i[i, 1] = h_i[c, 1]
+        i = c
+    h_t[i] = t
+    h_i[i, 0] = k0
+    h_i[i, 1] = k1
+    return n
+
+
+@njit(cache=True, inline="always")
+def _service(dr, di, dist, mean, sigma):
+    if dist == D_EXP:
+        di[0] += 1
+        return mean * dr[0, di[0] - 1]
+    if dist == D_LOGNORMAL:
+        # mean m and ln-sd sigma: mu = ln m - sigma^2 / 2
+        di[2] += 1
+        return math.exp(math.log(mean) - 0.5 * sigma * sigma + sigma * dr[2, di[2] - 1])
+    return mean
+
+
+@njit(cache=True, inline="always")
+def _uniform(dr, di):
+    di[1] += 1
+    return dr[1, di[1] - 1]
+
+
+@njit(cache=True, inline="always")
+def _expo(dr, di):
+    di[0] += 1
+    return dr[0, di[0] - 1]
+
+
+@njit(cache=True)
+def _rate_factor(prof_t, prof_f, lo, hi, t):
+    """Piecewise-linear load profile of one class at time t (held flat past its ends)."""
+    if hi - lo == 1 or t <= prof_t[lo]:
+        return prof_f[lo]
+    if t >= prof_t[hi - 1]:
+        return prof_f[hi - 1]
+    j = lo
+    while prof_t[j + 1] < t:
+        j += 1
+    t0, t1 = prof_t[j], prof_t[j + 1]
+    return prof_f[j] + (prof_f[j + 1] - prof_f[j]) * (t - t0) / (t1 - t0)
+
+
+@njit(cache=True)
+def _next_arrival(dr, di, rate, fmax, prof_t, prof_f, lo, hi, tn, t_end):
+    """The next arrival after tn of a Poisson process whose rate is rate x the profile's factor:
+    thinning (Lewis and Shedler 1979) against the profile's largest factor fmax."""
+    if rate <= 0.0:
+        return np.inf
+    while True:
+        tn += _expo(dr, di) / (rate * fmax)
+        if tn >= t_end:
+            return tn
+        if hi - lo <= 1 or _uniform(dr, di) * fmax <= _rate_factor(prof_t, prof_f, lo, hi, tn):
+            return tn
+
+
+@njit(cache=True, error_model="numpy")
+def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
+        dr, di, t_end, t_final, window,
+        # stations
+        st_servers, st_conc, st_off, st_qlimit, st_dist, st_mean_r, st_mean_w, st_sigma,
+        st_rl_rate, st_rl_burst,
+        # steps
+        step_station, step_calls, step_end, step_hit, step_shift, step_write, step_timeout,
+        step_retries, step_backoff, step_backoff_base, step_breaker, step_fallback, step_alt, step_alt_p,
+        # classes
+        cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
+        # faults (sorted by time)
+        fault_t, fault_kind, fault_station, fault_a, fault_x,
+        # dynamic state
+        st_free_top, free_slots, slot_alive, slot_busy, slot_epoch, st_alive, st_lat, st_err,
+        st_tokens, st_tok_t, st_qhead, st_qtail, st_qlen, st_inf, st_slotted, st_nbusy,
+        br_state, br_until, br_ring, br_n,
+        req_i, req_t0, stack_i, free_r, job_i, job_f, free_j,
+        h_t, h_i, next_arr, si, sf,
+        # outputs
+        cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt,
+):
+    n_cls = cls_rate.shape[0]
+    n_win = cls_out.shape[1]
+    nh = si[I_HEAP]
+    nfr = si[I_FREE_R]
+    nfj = si[I_FREE_J]
+    nf = si[I_NEXT_FAULT]
+    now = sf[T_NOW]
+    n_faults = fault_t.shape[0]
+    R = req_t0.shape[0]
+    J = job_f.shape[0]
+    H = h_t.shape[0]
+    for c in range(n_cls):
+        if next_arr[c] < 0.0:  # not primed yet
+            next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
+                                        cls_prof_lo[c], cls_prof_hi[c], now, t_final)
+
+    fbits = np.zeros(1, np.float64)
+    ibits = fbits.view(np.int64)
+    n_draws = dr.shape[1]
+    inv_window = 1.0 / window
+
+    while True:
+        if di[0] + DRAW_MARGIN > n_draws or di[1] + DRAW_MARGIN > n_draws or di[2] + DRAW_MARGIN > n_draws:
+            si[I_HEAP] = nh
+            si[I_FREE_R] = nfr
+            si[I_FREE_J] = nfj
+            si[I_NEXT_FAULT] = nf
+            sf[T_NOW] = now
+            return REFILL
+        if nfr < 2 or nfj < 4 or nh + HEAP_MARGIN > H or (
+                nf < fault_t.shape[0] and nh + HEAP_MARGIN + st_qlen[fault_station[nf]] > H):
+            si[I_HEAP] = nh
+            si[I_FREE_R] = nfr
+            si[I_FREE_J] = nfj
+            si[I_NEXT_FAULT] = nf
+            sf[T_NOW] = now
+            return GROW
+        # the next thing to happen: a heap event, an external arrival or a fault
+        t_heap = h_t[0] if nh > 0 else np.inf
+        c_arr = -1
+        t_arr = np.inf
+        for c in range(n_cls):
+            if next_arr[c] < t_arr:
+                t_arr = next_arr[c]
+                c_arr = c
+        t_fault = fault_t[nf] if nf < n_faults else np.inf
+        t = min(t_heap, t_arr, t_fault)
+        if t >= t_end:
+            break
+        now = t
+        w = int(now * inv_window)
+        if w >= n_win:
+            w = n_win - 1
+
+        # these are set by a handler that needs the request walker below
+        act = 0  # see the walker below
+        rid = -1
+        reason = 0
+        fb = False  # the completing call failed and its fallback served
+
+        if t_fault <= t_heap and t_fault <= t_arr:
+            # ---------------------------------------------------------------- a fault
+            s = fault_station[nf]
+            k = fault_kind[nf]
+            if k == F_LATENCY:
+                st_lat[s] = fault_x[nf]
+            elif k == F_ERRORS:
+                st_err[s] = fault_x[nf]
+            else:
+                r = fault_a[nf]
+                lo = st_off[s] + r * st_conc[s]
+                for sl in range(lo, lo + st_conc[s]):
+                    if k == F_REPLICA_DOWN and slot_alive[sl] == 1:
+                        slot_alive[sl] = 0
+                        st_alive[s] -= 1
+                        if slot_busy[sl] == 1:
+                            slot_epoch[sl] += 1  # its request fails when the job would have ended
+                        else:  # take it off the free stack
+                            base = st_off[s]
+                            for j in range(st_free_top[s]):
+                                if free_slots[base + j] == sl:
+                                    free_slots[base + j] = free_slots[base + st_free_top[s] - 1]
+                                    st_free_top[s] -= 1
+                                    break
+                    elif k == F_REPLICA_UP and slot_alive[sl] == 0:
+                        slot_alive[sl] = 1
+                        st_alive[s] += 1
+                        if slot_busy[sl] == 0:
+                            free_slots[st_off[s] + st_free_top[s]] = sl
+                            st_free_top[s] += 1
+                # queued work starts on revived slots; with no live slot left the queue is refused
+                while st_free_top[s] > 0 and st_qlen[s] > 0:
+                    jb = st_qhead[s]
+                    st_qhead[s] = job_i[jb, J_NEXT]
+                    st_qlen[s] -= 1
+                    st_free_top[s] -= 1
+                    sl = free_slots[st_off[s] + st_free_top[s]]
+                    slot_busy[sl] = 1
+                    job_i[jb, J_SLOT] = sl
+                    job_i[jb, J_EPOCH] = slot_epoch[sl]
+                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                    job_f[jb, J_TS] = ts
+                    st_wait_sum[s] += now - job_f[jb, J_TA]
+                    st_wait_n[s] += 1
+                    st_busy[s, w] += ts
+                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                if st_alive[s] == 0 and st_qlen[s] > 0:
+                    # refuse everything queued: each live one fails its call (handled one per event)
+                    while st_qlen[s] > 0:
+                        jb = st_qhead[s]
+                        st_qhead[s] = job_i[jb, J_NEXT]
+                        st_qlen[s] -= 1
+                        st_cnt[s, S_REFUSED] += 1
+                        # a zero-delay departure with a dead epoch reports the failure in order
+                        job_i[jb, J_SLOT] = -1
+                        nh = _push(h_t, h_i, nh, now, E_DEPART, jb, 1)
+            nf += 1
+            continue
+
+        if t_arr < t_heap:
+            # ---------------------------------------------------------------- a new request
+            c = c_arr
+            next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
+                                        cls_prof_lo[c], cls_prof_hi[c], now, t_final)
+            nfr -= 1
+            rid = free_r[nfr]
+            req_i[rid, R_CLS] = c
+            req_i[rid, R_DEPTH] = 0
+            req_i[rid, R_GEN] += 1
+            req_i[rid, R_SEQ] += 1
+            req_i[rid, R_DEGRADED] = 0
+            req_t0[rid] = now
+            si[I_LIVE] += 1
+            act = 4
+        else:
+            # ---------------------------------------------------------------- a heap event
+            a = h_i[0, 0]
+            kind = h_i[0, 1] & 3
+            b = h_i[0, 1] >> 2
+            nh = _pop(h_t, h_i, nh)
+            if kind == E_DEPART:
+                jb = a
+                s = job_i[jb, J_STATION]
+                sl = job_i[jb, J_SLOT]
+                if sl >= 0:
+                    died = b == 1 or slot_epoch[sl] != job_i[jb, J_EPOCH]
+                else:
+                    died = sl == -1  # -2: an infinite-server delay, -3: a pooled server; neither dies
+                if sl == -3:
+                    if st_qlen[s] > 0:  # the server goes straight to the head of the queue
+                        nj = st_qhead[s]
+                        st_qhead[s] = job_i[nj, J_NEXT]
+                        st_qlen[s] -= 1
+                        job_i[nj, J_SLOT] = -3
+                        mean = st_mean_w[s] if step_write[job_i[nj, J_STEP]] else st_mean_r[s]
+                        ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                        st_wait_sum[s] += now - job_f[nj, J_TA]
+                        st_wait_n[s] += 1
+                        st_busy[s, w] += ts
+                        nh = _push(h_t, h_i, nh, now + ts, E_DEPART, nj, 0)
+                    else:
+                        st_nbusy[s] -= 1
+                elif sl >= 0:
+                    slot_busy[sl] = 0
+                    if slot_alive[sl] == 1:
+                        if st_qlen[s] > 0:  # the slot goes straight to the head of the queue
+                            nj = st_qhead[s]
+                            st_qhead[s] = job_i[nj, J_NEXT]
+                            st_qlen[s] -= 1
+                            slot_busy[sl] = 1
+                            job_i[nj, J_SLOT] = sl
+                            job_i[nj, J_EPOCH] = slot_epoch[sl]
+                            mean = st_mean_w[s] if step_write[job_i[nj, J_STEP]] else st_mean_r[s]
+                            ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                            job_f[nj, J_TS] = ts
+                            st_wait_sum[s] += now - job_f[nj, J_TA]
+                            st_wait_n[s] += 1
+                            st_busy[s, w] += ts
+                            nh = _push(h_t, h_i, nh, now + ts, E_DEPART, nj, 0)
+                        else:
+                            free_slots[st_off[s] + st_free_top[s]] = sl
+                            st_free_top[s] += 1
+                rid = job_i[jb, J_RID]
+                live = job_i[jb, J_GEN] == req_i[rid, R_GEN]
+                if not died:
+                    st_cnt[s, S_DONE] += 1
+                    if sl == -2:
+                        st_inf[s] -= 1
+                    st_hist[s, w, _bin(now - job_f[jb, J_TA], fbits, ibits)] += 1
+                elif sl >= 0:
+                    st_cnt[s, S_LOST] += 1
+                if not live:
+                    st_cnt[s, S_ORPHANS] += 1
+                # free the job
+                free_j[nfj] = jb
+                nfj += 1
+                if live:
+                    if died:
+                        act = 2
+                        reason = ERR_DOWN
+                    elif st_err[s] > 0.0 and _uniform(dr, di) < st_err[s]:
+                        st_cnt[s, S_ERRORS] += 1
+                        act = 2
+                        reason = ERR_FAILED
+                    else:
+                        act = 1
+                else:
+                    rid = -1
+            elif kind == E_ARRIVE:
+                jb = a
+                rid = job_i[jb, J_RID]
+                if job_i[jb, J_GEN] != req_i[rid, R_GEN]:
+                    free_j[nfj] = jb  # abandoned in flight
+                    nfj += 1
+                    rid = -1
+                else:
+                    act = 5  # arrive at the station (below)
+            elif kind == E_TIMER:
+                rid = a
+                # find the stack level whose deadline this is
+                d = req_i[rid, R_DEPTH] - 1
+                while d >= 0 and stack_i[rid, d, K_TOK] != b:
+                    d -= 1
+                if d >= 0 and req_i[rid, R_GEN] >= 0 and req_i[rid, R_DEPTH] > 0:
+                    req_i[rid, R_DEPTH] = d + 1  # abandon everything below the timed-out call
+                    req_i[rid, R_GEN] += 1  # orphans its job, wherever it is
+                    step_cnt[stack_i[rid, d, K_STEP], C_TIMEOUTS] += 1
+                    act = 2
+                    reason = ERR_TIMEOUT
+                else:
+                    rid = -1
+            else:  # E_RETRY
+                rid = a
+                d = req_i[rid, R_DEPTH] - 1
+                if d >= 0 and stack_i[rid, d, K_TOK] == b:
+                    act = 3
+                else:
+                    rid = -1
+
+        # -------------------------------------------------------------------- the request walker
+        # act: 1 service done at the top call, 2 the top call failed (reason), 3 (re)issue the top
+        # call, 4 enter the class's root step, 5 a job reached its station after a network delay
+        while act != 0:
+            if act == 5:
+                # arrive at the station: shed, refused, start, queue or reject
+                s = job_i[jb, J_STATION]
+                st_cnt[s, S_ARRIVALS] += 1
+                if st_rl_rate[s] > 0.0:
+                    st_tokens[s] = min(st_rl_burst[s], st_tokens[s] + (now - st_tok_t[s]) * st_rl_rate[s])
+                    st_tok_t[s] = now
+                if st_rl_rate[s] > 0.0 and st_tokens[s] < 1.0:
+                    st_cnt[s, S_SHED] += 1
+                    free_j[nfj] = jb
+                    nfj += 1
+                    act = 2
+                    reason = ERR_SHED
+                    continue
+                if st_rl_rate[s] > 0.0:
+                    st_tokens[s] -= 1.0
+                if st_alive[s] == 0:
+                    st_cnt[s, S_REFUSED] += 1
+                    free_j[nfj] = jb
+                    nfj += 1
+                    act = 2
+                    reason = ERR_DOWN
+                    continue
+                job_f[jb, J_TA] = now
+                if st_servers[s] == 0:  # an infinite-server delay: no slot, no wait
+                    job_i[jb, J_SLOT] = -2
+                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                    st_wait_n[s] += 1
+                    st_inf[s] += 1
+                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    act = 0
+                elif st_slotted[s] == 0 and st_nbusy[s] < st_servers[s]:
+                    # no replica fault touches this station: servers are a count, not slots
+                    st_nbusy[s] += 1
+                    job_i[jb, J_SLOT] = -3
+                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                    st_wait_n[s] += 1
+                    st_busy[s, w] += ts
+                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    act = 0
+                elif st_slotted[s] == 1 and st_free_top[s] > 0:
+                    st_free_top[s] -= 1
+                    sl = free_slots[st_off[s] + st_free_top[s]]
+                    slot_busy[sl] = 1
+                    job_i[jb, J_SLOT] = sl
+                    job_i[jb, J_EPOCH] = slot_epoch[sl]
+                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
+                    job_f[jb, J_TS] = ts
+                    st_wait_n[s] += 1
+                    st_busy[s, w] += ts
+                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    act = 0
+                elif st_qlimit[s] >= 0 and st_qlen[s] >= st_qlimit[s]:
+                    st_cnt[s, S_REJECTED] += 1
+                    free_j[nfj] = jb
+                    nfj += 1
+                    act = 2
+                    reason = ERR_REJECTED
+                else:
+                    job_i[jb, J_NEXT] = -1
+                    if st_qlen[s] == 0:
+                        st_qhead[s] = jb
+                    else:
+                        job_i[st_qtail[s], J_NEXT] = jb
+                    st_qtail[s] = jb
+                    st_qlen[s] += 1
+                    if st_qlen[s] > st_cnt[s, S_QMAX]:
+                        st_cnt[s, S_QMAX] = st_qlen[s]
+                    act = 0
+                continue
+
+            if act == 4:
+                # enter step `i` as the next call of the request (i = the class's root at first)
+                d = req_i[rid, R_DEPTH]
+                i = cls_root[req_i[rid, R_CLS]] if d == 0 else -1
+                if d > 0:
+                    i = stack_i[rid, d - 1, K_STEP] + 1  # first child of the top
+                act = 6  # falls into "enter i or its next sibling" below with i set
+            if act == 6:
+                # enter step i, or skip to the next sibling while a step draws zero calls;
+                # when the parent's subtree is exhausted the parent's call is complete
+                d = req_i[rid, R_DEPTH]
+                end = step_end[stack_i[rid, d - 1, K_STEP]] if d > 0 else step_end[i]
+                entered = False
+                while i < end:
+                    calls = step_calls[i]
+                    n = int(calls)
+                    if calls != n and _uniform(dr, di) < calls - n:
+                        n += 1
+                    if n > 0:
+                        stack_i[rid, d, K_STEP] = i
+                        stack_i[rid, d, K_REPS] = n
+                        stack_i[rid, d, K_ATT] = 0
+                        req_i[rid, R_DEPTH] = d + 1
+                        entered = True
+                        break
+                    i = step_end[i]
+                if entered:
+                    act = 3
+                elif d == 0:  # a root that draws no call: nothing to do, done at once
+                    c = req_i[rid, R_CLS]
+                    cls_out[c, w, OK] += 1
+                    cls_hist[c, w, 0] += 1
+                    req_i[rid, R_GEN] += 1
+                    free_r[nfr] = rid
+                    nfr += 1
+                    si[I_LIVE] -= 1
+                    act = 0
+                else:
+                    act = 7  # the parent's call is complete
+                continue
+
+            if act == 3:
+                # issue (or re-issue) the call at the top of the stack
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                req_i[rid, R_SEQ] += 1
+                tok = req_i[rid, R_SEQ]
+                stack_i[rid, d, K_TOK] = tok
+                stack_i[rid, d, K_PROBE] = 0
+                step_cnt[i, C_ATTEMPTS] += 1
+                if stack_i[rid, d, K_ATT] == 0:
+                    step_cnt[i, C_CALLS] += 1
+                s = step_station[i]
+                if s < 0:  # no service of ours: straight on to its children
+                    act = 1
+                    continue
+                if step_alt[i] >= 0 and _uniform(dr, di) < step_alt_p[i]:
+                    s = step_alt[i]
+                bk = step_breaker[i]
+                if bk >= 0:
+                    if br_state[bk] == 1:  # open
+                        if now >= br_until[bk]:
+                            br_state[bk] = 2  # half-open: this call is the probe
+                            stack_i[rid, d, K_PROBE] = 1
+                        else:
+                            step_cnt[i, C_BREAKER] += 1
+                            act = 8  # fail without retrying: the breaker would refuse them too
+                            reason = ERR_BREAKER
+                            continue
+                    elif br_state[bk] == 2:
+                        step_cnt[i, C_BREAKER] += 1
+                        act = 8
+                        reason = ERR_BREAKER
+                        continue
+                if step_timeout[i] > 0.0:
+                    nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, rid, tok)
+                nfj -= 1
+                jb = free_j[nfj]
+                job_i[jb, J_RID] = rid
+                job_i[jb, J_GEN] = req_i[rid, R_GEN]
+                job_i[jb, J_STEP] = i
+                job_i[jb, J_STATION] = s
+                job_i[jb, J_SLOT] = -1
+                if step_shift[i] > 0.0:
+                    nh = _push(h_t, h_i, nh, now + step_shift[i], E_ARRIVE, jb, 0)
+                    act = 0
+                else:
+                    act = 5
+                continue
+
+            if act == 1:
+                # the top call's own service is done: a cache hit ends its subtree, else its children
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
+                    act = 7
+                else:
+                    i = i + 1
+                    act = 6
+                    # act 6 reads the parent's end from the stack top, which is this call: right
+                continue
+
+            if act == 7:
+                # the call at the top completed successfully
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                if not fb:
+                    step_cnt[i, C_OK] += 1
+                bk = step_breaker[i] if not fb else -1
+                fb = False
+                if bk >= 0:
+                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
+                        br_state[bk] = 0
+                        br_ring[bk] = 0
+                        br_n[bk] = 0
+                    elif br_state[bk] == 0:
+                        br_ring[bk] = (br_ring[bk] << 1) & ((1 << BREAKER_WINDOW) - 1)
+                        if br_n[bk] < BREAKER_WINDOW:
+                            br_n[bk] += 1
+                req_i[rid, R_GEN] += 1  # its deadline (if any) is void
+                stack_i[rid, d, K_TOK] = -1
+                stack_i[rid, d, K_REPS] -= 1
+                if stack_i[rid, d, K_REPS] > 0:
+                    stack_i[rid, d, K_ATT] = 0
+                    act = 3
+                    continue
+                req_i[rid, R_DEPTH] = d
+                if d == 0:
+                    # the request is done
+                    c = req_i[rid, R_CLS]
+                    lat = now - req_t0[rid]
+                    out = DEGRADED if req_i[rid, R_DEGRADED] == 1 else OK
+                    cls_out[c, w, out] += 1
+                    cls_hist[c, w, _bin(lat, fbits, ibits)] += 1
+                    cls_lat_sum[c] += lat
+                    req_i[rid, R_GEN] += 1
+                    free_r[nfr] = rid
+                    nfr += 1
+                    si[I_LIVE] -= 1
+                    act = 0
+                else:
+                    i = step_end[i]  # next sibling under the (new) top
+                    act = 6
+                continue
+
+            if act == 2 or act == 8:
+                # the top call failed (act 8: refused by an open breaker, no retry)
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                req_i[rid, R_GEN] += 1  # orphan whatever of this attempt is still out there
+                stack_i[rid, d, K_TOK] = -1
+                bk = step_breaker[i]
+                if bk >= 0 and act == 2:
+                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
+                        br_state[bk] = 1
+                        br_until[bk] = now + BREAKER_SLEEP
+                    elif br_state[bk] == 0:
+                        br_ring[bk] = ((br_ring[bk] << 1) | 1) & ((1 << BREAKER_WINDOW) - 1)
+                        if br_n[bk] < BREAKER_WINDOW:
+                            br_n[bk] += 1
+                        fails = 0
+                        x = br_ring[bk]
+                        while x:
+                            fails += x & 1
+                            x >>= 1
+                        if br_n[bk] >= BREAKER_WINDOW and fails >= BREAKER_RATIO * BREAKER_WINDOW:
+                            br_state[bk] = 1
+                            br_until[bk] = now + BREAKER_SLEEP
+                if act == 2 and stack_i[rid, d, K_ATT] < step_retries[i]:
+                    att = stack_i[rid, d, K_ATT]
+                    stack_i[rid, d, K_ATT] = att + 1
+                    bo = step_backoff[i]
+                    wait = 0.0
+                    if bo == B_FIXED:
+                        wait = step_backoff_base[i]
+                    elif bo == B_EXP:
+                        wait = step_backoff_base[i] * 2.0 ** att
+                    elif bo == B_EXP_JITTER:  # full jitter: uniform on [0, base x 2^att]
+                        wait = _uniform(dr, di) * step_backoff_base[i] * 2.0 ** att
+                    req_i[rid, R_SEQ] += 1
+                    stack_i[rid, d, K_TOK] = req_i[rid, R_SEQ]
+                    if wait > 0.0:
+                        nh = _push(h_t, h_i, nh, now + wait, E_RETRY, rid, req_i[rid, R_SEQ])
+                        act = 0
+                    else:
+                        act = 3
+                    continue
+                step_cnt[i, C_FAILED] += 1
+                if step_fallback[i] == 1:
+                    # graceful degradation: the caller serves its fallback and goes on
+                    step_cnt[i, C_FALLBACK] += 1
+                    req_i[rid, R_DEGRADED] = 1
+                    stack_i[rid, d, K_REPS] = 1
+                    fb = True
+                    act = 7
+                    continue
+                if d == 0:
+                    c = req_i[rid, R_CLS]
+                    cls_out[c, w, reason] += 1
+                    req_i[rid, R_GEN] += 1
+                    req_i[rid, R_DEPTH] = 0
+                    free_r[nfr] = rid
+                    nfr += 1
+                    si[I_LIVE] -= 1
+                    act = 0
+                else:
+                    req_i[rid, R_DEPTH] = d  # the caller's own call fails in turn
+                    act = 2
+                continue
+            act = 0
+
+    si[I_HEAP] = nh
+    si[I_FREE_R] = nfr
+    si[I_FREE_J] = nfj
+    si[I_NEXT_FAULT] = nf
+    sf[T_NOW] = now
+    return DONE
