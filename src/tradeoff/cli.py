@@ -341,6 +341,100 @@ def scale(
 
 @app.command()
 @handles_errors
+def simulate(
+    design: str = DESIGN_ARG,
+    load: str = typer.Option("1x", "--load", help="multiplier on today's peak, e.g. 10x"),
+    fail: list[str] = typer.Option([], "--fail", help="a fault, repeatable: db:down@10s-30s, api:replicas=2@20s, "
+                                                      "zone=1@10s-40s, search:latency=x10, dep:errors=30%"),
+    duration: str = typer.Option("60s", "--duration", help="simulated time, e.g. 60s or 5 min"),
+    seed: int = typer.Option(0, "--seed", help="the same seed gives the same result"),
+    profile: str = typer.Option("steady", "--profile", help="steady, diurnal, burst or burst=x4@20s-30s"),
+    service: str = typer.Option("exponential", "--service", help="service times: exponential, lognormal, "
+                                                                 "deterministic"),
+    cv: float = typer.Option(1.0, "--cv", min=0.0, help="coefficient of variation of log-normal service times"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+    plots: Optional[Path] = typer.Option(None, "--plots", help="also write golden-signal plots (PNG and SVG) "
+                                                              "into this folder"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="YAML file of load multipliers x faults, "
+                                                                      "run in parallel"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="parallel processes for --scenarios (0: one per core)"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+    knowledge: Optional[Path] = typer.Option(None, "--knowledge", help="YAML file overriding per-node capacities"),
+) -> None:
+    """Request-level simulation: each request through the components, with timeouts, retries,
+    breakers, queue limits and faults over time; golden signals per flow and per component."""
+    from tradeoff.capacity.model import build
+    from tradeoff.capacity.scale import parse_at
+    from tradeoff.errors import UsageError
+    from tradeoff.examples import resolve
+    from tradeoff.model import quantity as qty
+
+    caps = None
+    if knowledge is not None:
+        from tradeoff.knowledge.capacity import default_capacity, with_overrides
+
+        caps = with_overrides(default_capacity(), knowledge)
+    try:
+        seconds = qty.parse_duration(duration).seconds()
+    except qty.QuantityError as exc:
+        raise UsageError(f"--duration: {exc}", "e.g. --duration 60s") from None
+    if not 0 < seconds <= 86400:
+        raise UsageError("--duration must be more than 0 and at most a day", "e.g. --duration 60s")
+    model = build(_load(design), table=_table(thresholds), capacity=caps)
+    if scenarios is not None:
+        from tradeoff.sim.scenario import load_scenarios, run_scenarios, to_rich as scenario_table, to_json
+
+        cases = load_scenarios(scenarios)
+        results = run_scenarios(model, cases, jobs or None, design=design, thresholds=thresholds, knowledge=knowledge)
+        if format is Format.json:
+            _write_or_print(to_json(results), output, Path(resolve(design)))
+        else:
+            _console().print(scenario_table(results))
+        return
+    from tradeoff.render import simulate as render
+    from tradeoff.sim.report import agreement, report
+    from tradeoff.sim.run import parse_fault, profile as load_profile, simulate as run
+
+    (m,) = parse_at(load)[:1]
+    faults = [parse_fault(f, seconds) for f in fail]
+    prof = load_profile(profile, seconds)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("sim", total=1.0)
+        res = run(None, m, seconds, seed, faults, prof, service, cv, model=model,
+                  progress=lambda f: bar.update(task, completed=f))
+    rep = report(res)
+    from tradeoff.capacity.scale import sweep
+
+    agree = agreement(rep, sweep(model, (1.0, m)))
+    sys.stderr.write(f"{res.requests:,} requests in {res.wall:.2f} s ({res.requests / max(res.wall, 1e-9):,.0f}/s)\n")
+    protect = Path(resolve(design))
+    if format is Format.json:
+        _write_or_print(render.to_json(rep, agree), output, protect)
+    elif format is Format.md:
+        _write_or_print(render.to_markdown(rep, agree), output, protect)
+    elif output is not None:
+        from rich.console import Console
+
+        _write_or_print("", output, protect)
+        with output.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=160, no_color=True, highlight=False).print(render.to_rich(rep, agree))
+    else:
+        _console().print(render.to_rich(rep, agree))
+    if plots is not None:
+        from tradeoff.sim.plots import plot
+
+        for path in plot(res, plots):
+            sys.stderr.write(f"wrote {path}\n")
+
+
+@app.command()
+@handles_errors
 def draw(
     design: str = DESIGN_ARG,
     format: str = typer.Option("excalidraw,svg,png,mermaid", "--format", "-f",

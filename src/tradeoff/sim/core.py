@@ -98,9 +98,12 @@ J_TA, J_TS = range(2)
 # stack int columns (per request, per depth)
 K_STEP, K_REPS, K_ATT, K_TOK, K_PROBE = range(5)
 N_KI = 5
+# K_ATT holds attempt + FIRST_PASS when no call above (nor this one) has been retried, so the
+# first-pass calls can be counted: attempts / first-pass calls is the amplification across layers
+FIRST_PASS = 1 << 40
 # scalar int state
-I_HEAP, I_FREE_R, I_FREE_J, I_NEXT_FAULT, I_LIVE = range(5)
-N_II = 5
+I_HEAP, I_FREE_R, I_FREE_J, I_NEXT_FAULT, I_LIVE, I_MAX_LIVE, I_OVERFLOW = range(7)
+N_II = 7
 # scalar float state
 T_NOW, = range(1)
 
@@ -368,6 +371,12 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             c = c_arr
             next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
                                         cls_prof_lo[c], cls_prof_hi[c], now, t_final)
+            if si[I_LIVE] >= si[I_MAX_LIVE]:
+                # past the cap on requests in flight: the system is overloaded beyond recovery and
+                # the arrival is turned away (memory stays bounded however long the run)
+                cls_out[c, w, ERR_REJECTED] += 1
+                si[I_OVERFLOW] += 1
+                continue
             nfr -= 1
             rid = free_r[nfr]
             req_i[rid, R_CLS] = c
@@ -428,11 +437,16 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                             st_free_top[s] += 1
                 rid = job_i[jb, J_RID]
                 live = job_i[jb, J_GEN] == req_i[rid, R_GEN]
+                errored = False
                 if not died:
-                    st_cnt[s, S_DONE] += 1
                     if sl == -2:
                         st_inf[s] -= 1
-                    st_hist[s, w, _bin(now - job_f[jb, J_TA], fbits, ibits)] += 1
+                    if st_err[s] > 0.0 and _uniform(dr, di) < st_err[s]:
+                        errored = True  # the work was done, and answered with an error
+                        st_cnt[s, S_ERRORS] += 1
+                    else:
+                        st_cnt[s, S_DONE] += 1
+                        st_hist[s, w, _bin(now - job_f[jb, J_TA], fbits, ibits)] += 1
                 elif sl >= 0:
                     st_cnt[s, S_LOST] += 1
                 if not live:
@@ -444,8 +458,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     if died:
                         act = 2
                         reason = ERR_DOWN
-                    elif st_err[s] > 0.0 and _uniform(dr, di) < st_err[s]:
-                        st_cnt[s, S_ERRORS] += 1
+                    elif errored:
                         act = 2
                         reason = ERR_FAILED
                     else:
@@ -582,7 +595,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     if n > 0:
                         stack_i[rid, d, K_STEP] = i
                         stack_i[rid, d, K_REPS] = n
-                        stack_i[rid, d, K_ATT] = 0
+                        stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
                         req_i[rid, R_DEPTH] = d + 1
                         entered = True
                         break
@@ -611,7 +624,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 stack_i[rid, d, K_TOK] = tok
                 stack_i[rid, d, K_PROBE] = 0
                 step_cnt[i, C_ATTEMPTS] += 1
-                if stack_i[rid, d, K_ATT] == 0:
+                if stack_i[rid, d, K_ATT] == FIRST_PASS:
                     step_cnt[i, C_CALLS] += 1
                 s = step_station[i]
                 if s < 0:  # no service of ours: straight on to its children
@@ -684,7 +697,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 stack_i[rid, d, K_TOK] = -1
                 stack_i[rid, d, K_REPS] -= 1
                 if stack_i[rid, d, K_REPS] > 0:
-                    stack_i[rid, d, K_ATT] = 0
+                    # a new call: attempt 0, a first pass if every call above it is one
+                    stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
                     act = 3
                     continue
                 req_i[rid, R_DEPTH] = d
@@ -729,9 +743,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         if br_n[bk] >= BREAKER_WINDOW and fails >= BREAKER_RATIO * BREAKER_WINDOW:
                             br_state[bk] = 1
                             br_until[bk] = now + BREAKER_SLEEP
-                if act == 2 and stack_i[rid, d, K_ATT] < step_retries[i]:
-                    att = stack_i[rid, d, K_ATT]
-                    stack_i[rid, d, K_ATT] = att + 1
+                att = stack_i[rid, d, K_ATT] & (FIRST_PASS - 1)
+                if act == 2 and att < step_retries[i]:
+                    stack_i[rid, d, K_ATT] = att + 1  # a retry: no longer a first pass
                     bo = step_backoff[i]
                     wait = 0.0
                     if bo == B_FIXED:

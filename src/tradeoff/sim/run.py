@@ -23,6 +23,7 @@ from tradeoff.sim.build import DISTRIBUTIONS, SimModel
 PERCENTILES = (0.5, 0.95, 0.99)
 SLICES = 100  # progress updates per run
 DRAWS = 1 << 18  # random draws per batch
+MAX_LIVE = 2_000_000  # requests in flight at most (~0.7 GB of state); arrivals past it are rejected
 
 
 # --- faults ---------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ class StationResult:
     servers: int
     counts: np.ndarray  # [counter]
     busy: np.ndarray  # [window] server-seconds started in the window
-    alive: np.ndarray  # [window] live servers at the window's end
+    alive: np.ndarray  # [window] live servers, time-weighted over the window
     hist: np.ndarray  # [window, bin] sojourn (wait + service)
     wait_sum: float
     wait_n: int
@@ -206,9 +207,14 @@ class SimResult:
     def _steady(self) -> slice:
         return slice(min(int(round(self.warmup / self.window)), self.windows - 1), self.windows)
 
+    def spans(self) -> np.ndarray:
+        """Each window's length in seconds (the last one is shorter when the run does not divide)."""
+        starts = np.arange(self.windows) * self.window
+        return np.minimum(self.window, self.duration - starts)
+
     def flow_signals(self, c: ClassResult, windows: slice | None = None) -> Signals:
         ws = windows or self._steady()
-        span = (ws.stop - ws.start) * self.window
+        span = float(self.spans()[ws].sum())
         out = c.outcomes[ws].sum(axis=0)
         done = int(out[core.OK] + out[core.DEGRADED])
         failed = int(out[core.ERR_TIMEOUT:].sum())
@@ -219,17 +225,19 @@ class SimResult:
 
     def station_signals(self, s: StationResult, windows: slice | None = None) -> Signals:
         ws = windows or self._steady()
-        span = (ws.stop - ws.start) * self.window
+        spans = self.spans()
+        span = float(spans[ws].sum())
         hist = s.hist[ws].sum(axis=0)
         done = int(hist.sum())
         lat = {p: percentile(hist, p) for p in PERCENTILES}
-        cap = s.alive[ws].sum() * self.window
+        cap = float((s.alive[ws] * spans[ws]).sum())
         sat = float(s.busy[ws].sum() / cap) if cap > 0 else (math.inf if s.busy[ws].sum() > 0 else 0.0)
+        # failures are counted over the whole run, so the error rate is too
         fails = int(s.counts[core.S_REJECTED] + s.counts[core.S_SHED] + s.counts[core.S_REFUSED]
                     + s.counts[core.S_LOST] + s.counts[core.S_ERRORS])
-        whole = self.windows * self.window
-        return Signals(done / span, fails / whole, fails / (done + fails) if done + fails else 0.0, lat,
-                       _hist_mean(hist), None if s.servers == 0 else sat)
+        done_all = int(s.counts[core.S_DONE])
+        return Signals(done / span, fails / self.duration, fails / (done_all + fails) if done_all + fails else 0.0,
+                       lat, _hist_mean(hist), None if s.servers == 0 else sat)
 
     def amplification(self, component: str) -> float | None:
         """Attempts per first call on the calls into a component (retries included)."""
@@ -296,6 +304,37 @@ def _fault_events(model: SimModel, faults: list[Fault], duration: float) -> tupl
             np.array([e[5] for e in ev], np.float64))
 
 
+def _alive_per_window(model: SimModel, events: tuple[np.ndarray, ...], duration: float, window: float,
+                      n_win: int) -> np.ndarray:
+    """Live servers per station and window, time-weighted, replayed from the fault timeline
+    (the core applies the same events at the same times)."""
+    t_ev, kind, station, replica = events[0], events[1], events[2], events[3]
+    out = np.zeros((len(model.stations), n_win))
+    spans = np.minimum(window, duration - np.arange(n_win) * window)
+    for i, st in enumerate(model.stations):
+        if st.servers == 0:
+            continue
+        down: set[int] = set()
+        level, last = float(st.servers), 0.0
+        marks = [(float(t_ev[k]), int(kind[k]), int(replica[k])) for k in range(len(t_ev))
+                 if station[k] == i and kind[k] <= core.F_REPLICA_UP] + [(duration, -1, -1)]
+        for t, k, r in marks:
+            a = last  # `level` servers were live over [last, t): spread it over the windows it covers
+            while a < t:
+                w = min(int(a / window + 1e-12), n_win - 1)
+                b = min(t, (w + 1) * window) if w < n_win - 1 else t
+                out[i, w] += level * (b - a)
+                a = b
+            last = t
+            if k == core.F_REPLICA_DOWN:
+                down.add(r)
+            elif k == core.F_REPLICA_UP:
+                down.discard(r)
+            level = float(st.servers - len(down) * st.concurrency)
+        out[i] /= spans
+    return out
+
+
 def _grow(a: np.ndarray, n: int, fill=0) -> np.ndarray:
     shape = (n, *a.shape[1:])
     b = np.full(shape, fill, a.dtype)
@@ -307,7 +346,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
               faults: list[Fault] | None = None, load_profile: Profile | None = None,
               distribution: str = "exponential", cv: float = 1.0, window: float | None = None,
               warmup: float | None = None, progress: Callable[[float], None] | None = None,
-              windows: int = 60) -> SimResult:
+              windows: int = 60, max_live: int | None = None) -> SimResult:
     """Simulates `duration` seconds of a laid-out model at `load` x the peak."""
     import time
 
@@ -384,7 +423,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     H = 1 << 13
     req_i = np.zeros((R, core.N_RI), i8)
     req_t0 = np.zeros(R, f8)
-    stack_i = np.zeros((R, core.MAX_DEPTH, core.N_KI), i8)
+    depth = max((sp.depth for sp in model.steps), default=0) + 2  # the call tree's depth, and a spare
+    stack_i = np.zeros((R, depth, core.N_KI), i8)
     free_r = np.arange(R, dtype=i8)[::-1].copy()
     job_i = np.zeros((J, core.N_JI), i8)
     job_f = np.zeros((J, 2), f8)
@@ -395,6 +435,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     si = np.zeros(core.N_II, i8)
     si[core.I_FREE_R] = R
     si[core.I_FREE_J] = J
+    max_live = max_live or MAX_LIVE
+    si[core.I_MAX_LIVE] = max_live
     sf = np.zeros(1, f8)
 
     cls_out = np.zeros((n_cls, n_win, core.N_OUTCOMES), i8)
@@ -402,14 +444,12 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     cls_lat_sum = np.zeros(n_cls, f8)
     st_cnt = np.zeros((n_st, core.N_SCOUNT), i8)
     st_busy = np.zeros((n_st, n_win), f8)
-    st_alive_w = np.zeros((n_st, n_win), f8)
     st_hist = np.zeros((n_st, n_win, core.NBINS), np.int32)
     st_wait_sum = np.zeros(n_st, f8)
     st_wait_n = np.zeros(n_st, i8)
     step_cnt = np.zeros((max(n_steps, 1), core.N_CCOUNT), i8)
 
     t0 = time.perf_counter()
-    w_done = 0
     for k in range(1, SLICES + 1):
         t_slice = duration * k / SLICES
         while True:
@@ -453,22 +493,22 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
             if si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)) > h_t.shape[0]:
                 n = max(2 * h_t.shape[0], si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)))
                 h_t, h_i = _grow(h_t, n), _grow(h_i, n)
-        # live servers per window, sampled as each window's slices pass
-        w_now = min(int(t_slice / window + 1e-9), n_win)
-        while w_done < w_now:
-            st_alive_w[:, w_done] = np.where(arr["st_servers"] == 0, 0, st_alive)
-            w_done += 1
         if progress is not None:
             progress(k / SLICES)
-    st_alive_w[:, w_done:] = np.where(arr["st_servers"] == 0, 0, st_alive)[:, None]
+    st_alive_w = _alive_per_window(model, fault_arrays, duration, window, n_win)
     wall = time.perf_counter() - t0
     classes = [ClassResult(c.name, c.use_case, c.consumer, cls_out[i], cls_hist[i], float(cls_lat_sum[i]))
                for i, c in enumerate(model.classes)]
     stations = [StationResult(s.name, s.component, s.servers, st_cnt[i], st_busy[i], st_alive_w[i], st_hist[i],
                               float(st_wait_sum[i]), int(st_wait_n[i])) for i, s in enumerate(model.stations)]
     requests = int(cls_out.sum()) + int(si[core.I_LIVE])
+    notes = list(model.notes)
+    if si[core.I_OVERFLOW]:
+        notes.append(f"{int(si[core.I_OVERFLOW]):,} arrivals were turned away because {max_live:,} requests were "
+                     "already in flight: the design is overloaded beyond recovery at this load (they count as "
+                     "rejected)")
     return SimResult(model, load, duration, window, warmup, seed, faults, load_profile, distribution,
-                     classes, stations, step_cnt[:n_steps], requests, wall, list(model.notes))
+                     classes, stations, step_cnt[:n_steps], requests, wall, notes)
 
 
 def simulate(design, load: float = 1.0, duration: float = 60.0, seed: int = 0, faults: list[Fault] | None = None,
