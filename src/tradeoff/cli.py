@@ -348,7 +348,7 @@ def simulate(
                                                       "zone=1@10s-40s, search:latency=x10, dep:errors=30%"),
     duration: str = typer.Option("60s", "--duration", help="simulated time, e.g. 60s or 5 min"),
     seed: int = typer.Option(0, "--seed", help="the same seed gives the same result"),
-    profile: str = typer.Option("steady", "--profile", help="steady, diurnal, burst or burst=x4@20s-30s"),
+    profile: str = typer.Option("steady", "--profile", help="steady, ramp (0 to the load: what breaks first), diurnal, burst or burst=x4@20s-30s"),
     service: str = typer.Option("exponential", "--service", help="service times: exponential, lognormal, "
                                                                  "deterministic"),
     cv: float = typer.Option(1.0, "--cv", min=0.0, help="coefficient of variation of log-normal service times"),

@@ -255,40 +255,53 @@ def build(model: CapacityModel) -> SimModel:
         mine = [f for _, f in flows if f.use_case == uc]
         roots = [f for f in mine if not _anchored(f, mine) and (comp(f.hops[0].component) is None
                                                                   or comp(f.hops[0].component).kind not in ASYNC_START)]
-        if not roots:
-            continue
-        root = len(steps)
-        steps.append(StepSpec(-1, None, None, 1.0))
-        placed = {id(f) for f in roots}
-        for f in roots:
-            hops = [(h.component, h.calls) for h in f.hops]
-            first = comp(hops[0][0])
-            if first is not None and first.kind is ComponentKind.client:
-                hops = hops[1:]
-            chain(hops, [f.hops[0].component] if first is not None and first.kind is ComponentKind.client else [],
-                  kind_of[id(f)] == "write", uc, placed)
-        steps[root].end = len(steps)
-        classes.append(ClassSpec(uc, uc, load.peak, _single_child(steps, root)))
-        # consumers of this use case's async edges: their own arrivals at the rate the load model gives
-        for a in asyncs:
-            if a.use_case not in (uc, None):
+        reached: set[str] = set()  # components this use case's own requests reach
+        if roots:
+            root = len(steps)
+            steps.append(StepSpec(-1, None, None, 1.0))
+            placed = {id(f) for f in roots}
+            for f in roots:
+                hops = [(h.component, h.calls) for h in f.hops]
+                first = comp(hops[0][0])
+                if first is not None and first.kind is ComponentKind.client:
+                    hops = hops[1:]
+                chain(hops, [f.hops[0].component] if first is not None and first.kind is ComponentKind.client else [],
+                      kind_of[id(f)] == "write", uc, placed)
+            steps[root].end = len(steps)
+            reached |= {sp.component for sp in steps[root:] if sp.component}
+            classes.append(ClassSpec(uc, uc, load.peak, _single_child(steps, root)))
+        mine_async = [a for a in asyncs if a.use_case in (uc, None)]
+        consumers = {c for a in mine_async for c in a.consumers}
+        # a use case fed by another one's event (a delivery started by a persisted message): the
+        # producer's publishes are made by the other use case's requests, at this one's rate
+        for a in mine_async:
+            if a.producer in reached or a.producer in consumers or a.via not in index:
                 continue
-            for cons in a.consumers:
-                v = load.visits.get(cons, 0.0)
-                if v <= 0 or cons not in index and not any(f.hops[0].component == cons for f in mine):
-                    continue
-                root = len(steps)
-                steps.append(StepSpec(-1, None, None, 1.0))
-                starts = [f for f in mine if f.hops[0].component == cons]
-                if starts:
-                    placed_c = {id(f) for f in starts}
-                    for f in starts:
-                        chain([(h.component, h.calls) for h in f.hops], [], kind_of[id(f)] == "write", uc, placed_c)
-                else:
-                    chain([(cons, 1.0)], [], True, uc, set())
-                steps[root].end = len(steps)
-                classes.append(ClassSpec(f"{uc}: {a.via} -> {cons}", uc, load.peak * v, _single_child(steps, root),
-                                         consumer=True))
+            root = len(steps)
+            i = add_step(a.via, 1.0, [], True, False)
+            steps[i].end = len(steps)
+            classes.append(ClassSpec(f"{uc}: {a.producer} -> {a.via}", uc,
+                                     load.peak * load.visits.get(a.producer, 1.0) * a.ratio, root, consumer=True))
+        # each consumer: its own arrivals at the rate the load model gives it; the flows that start
+        # at it share its step (the first is laid out, the others hang under it as branches)
+        for cons in sorted(consumers):
+            v = load.visits.get(cons, 0.0)
+            starts = [f for f in mine if f.hops[0].component == cons]
+            if v <= 0 or (cons not in index and not starts):
+                continue
+            via = next(a.via for a in mine_async if cons in a.consumers)
+            root = len(steps)
+            steps.append(StepSpec(-1, None, None, 1.0))
+            if starts:
+                f = starts[0]
+                # the first hop's calls are already in the consumer's rate (its anchor)
+                chain([(f.hops[0].component, 1.0)] + [(h.component, h.calls) for h in f.hops[1:]], [],
+                      kind_of[id(f)] == "write", uc, {id(f)})
+            else:
+                chain([(cons, 1.0)], [], True, uc, set())
+            steps[root].end = len(steps)
+            classes.append(ClassSpec(f"{uc}: {via} -> {cons}", uc, load.peak * v, _single_child(steps, root),
+                                     consumer=True))
     depth = max((s.depth for s in steps), default=0) + 1
     if depth >= core.MAX_DEPTH:
         raise UsageError(f"a call tree {depth} calls deep: the simulator follows at most {core.MAX_DEPTH - 1}",

@@ -232,7 +232,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         st_rl_rate, st_rl_burst,
         # steps
         step_station, step_calls, step_end, step_hit, step_shift, step_write, step_timeout,
-        step_retries, step_backoff, step_backoff_base, step_breaker, step_fallback, step_alt, step_alt_p,
+        step_retries, step_backoff, step_backoff_base, step_breaker, step_fallback, step_alt, step_alt_p, step_tq,
         # classes
         cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
         # faults (sorted by time)
@@ -241,6 +241,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         st_free_top, free_slots, slot_alive, slot_busy, slot_epoch, st_alive, st_lat, st_err,
         st_tokens, st_tok_t, st_qhead, st_qtail, st_qlen, st_inf, st_slotted, st_nbusy,
         br_state, br_until, br_ring, br_n,
+        tq_t, tq_rid, tq_tok, tq_head, tq_len, tq_armed,
         req_i, req_t0, stack_i, free_r, job_i, job_f, free_j,
         h_t, h_i, next_arr, si, sf,
         # outputs
@@ -275,7 +276,11 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             si[I_NEXT_FAULT] = nf
             sf[T_NOW] = now
             return REFILL
-        if nfr < 2 or nfj < 4 or nh + HEAP_MARGIN > H or (
+        tq_full = False
+        for k in range(tq_len.shape[0]):
+            if tq_len[k] + MAX_ATTEMPTS > tq_t.shape[1]:
+                tq_full = True
+        if tq_full or nfr < 2 or nfj < 4 or nh + HEAP_MARGIN > H or (
                 nf < fault_t.shape[0] and nh + HEAP_MARGIN + st_qlen[fault_station[nf]] > H):
             si[I_HEAP] = nh
             si[I_FREE_R] = nfr
@@ -475,19 +480,40 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 else:
                     act = 5  # arrive at the station (below)
             elif kind == E_TIMER:
-                rid = a
-                # find the stack level whose deadline this is
-                d = req_i[rid, R_DEPTH] - 1
-                while d >= 0 and stack_i[rid, d, K_TOK] != b:
-                    d -= 1
-                if d >= 0 and req_i[rid, R_GEN] >= 0 and req_i[rid, R_DEPTH] > 0:
+                # the head of timer queue `a` is due. Deadlines of one timeout value are issued in
+                # order, so each queue is a FIFO: calls that ended long ago are dropped as they are
+                # reached (no heap work), and the queue is re-armed at the first live deadline.
+                tq = a
+                tq_armed[tq] = 0
+                cap = tq_t.shape[1]
+                rid = -1
+                while tq_len[tq] > 0:
+                    hd = tq_head[tq]
+                    r = tq_rid[tq, hd]
+                    tk = tq_tok[tq, hd]
+                    d = req_i[r, R_DEPTH] - 1
+                    while d >= 0 and stack_i[r, d, K_TOK] != tk:
+                        d -= 1
+                    if d < 0:  # that call is over: drop it
+                        tq_head[tq] = (hd + 1) % cap
+                        tq_len[tq] -= 1
+                        continue
+                    if tq_t[tq, hd] > now:  # live and not yet due: wait for it
+                        nh = _push(h_t, h_i, nh, tq_t[tq, hd], E_TIMER, tq, 0)
+                        tq_armed[tq] = 1
+                        break
+                    tq_head[tq] = (hd + 1) % cap
+                    tq_len[tq] -= 1
+                    if tq_len[tq] > 0:  # the rest are handled as their own events
+                        nh = _push(h_t, h_i, nh, max(now, tq_t[tq, tq_head[tq]]), E_TIMER, tq, 0)
+                        tq_armed[tq] = 1
+                    rid = r
                     req_i[rid, R_DEPTH] = d + 1  # abandon everything below the timed-out call
                     req_i[rid, R_GEN] += 1  # orphans its job, wherever it is
                     step_cnt[stack_i[rid, d, K_STEP], C_TIMEOUTS] += 1
                     act = 2
                     reason = ERR_TIMEOUT
-                else:
-                    rid = -1
+                    break
             else:  # E_RETRY
                 rid = a
                 d = req_i[rid, R_DEPTH] - 1
@@ -648,8 +674,17 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         act = 8
                         reason = ERR_BREAKER
                         continue
-                if step_timeout[i] > 0.0:
-                    nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, rid, tok)
+                tq = step_tq[i]
+                if tq >= 0:
+                    cap = tq_t.shape[1]
+                    k = (tq_head[tq] + tq_len[tq]) % cap
+                    tq_t[tq, k] = now + step_timeout[i]
+                    tq_rid[tq, k] = rid
+                    tq_tok[tq, k] = tok
+                    tq_len[tq] += 1
+                    if tq_armed[tq] == 0:
+                        nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, tq, 0)
+                        tq_armed[tq] = 1
                 nfj -= 1
                 jb = free_j[nfj]
                 job_i[jb, J_RID] = rid

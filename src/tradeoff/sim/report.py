@@ -18,11 +18,10 @@ import numpy as np
 
 from tradeoff.capacity.scale import PCT_NAMES, targets_of
 from tradeoff.sim import core
-from tradeoff.sim.run import PERCENTILES, SimResult, percentile
+from tradeoff.sim.run import PERCENTILES, SATURATED, SimResult, percentile
 
 ERROR_NAMES = {core.ERR_TIMEOUT: "timeout", core.ERR_REJECTED: "queue full", core.ERR_SHED: "shed",
                core.ERR_DOWN: "down", core.ERR_BREAKER: "breaker open", core.ERR_FAILED: "failed"}
-SATURATED = 0.99  # measured busy share at which a station counts as saturated
 
 
 @dataclass
@@ -74,6 +73,7 @@ class SimReport:
     windows: list[WindowRow]
     first: StationRow | None  # the station with the highest offered utilisation over the ceiling
     ceiling: float
+    breaks: dict[str, float] = field(default_factory=dict)  # ramp only: station -> multiplier it saturated at
 
 
 def _offered(res: SimResult, i: int) -> float | None:
@@ -83,9 +83,8 @@ def _offered(res: SimResult, i: int) -> float | None:
     alive = float(st.alive.mean())
     if alive <= 0:
         return math.inf if st.counts[core.S_ARRIVALS] else 0.0
-    # mean service from the work the station did (a read/write mix), else the design's mean
-    done = int(st.hist.sum())
-    mean = float(st.busy.sum()) / done if done else spec.mean_read
+    # mean service of the work the station started (its read/write mix), else the design's mean
+    mean = float(st.busy.sum()) / st.wait_n if st.wait_n else spec.mean_read
     return float(st.counts[core.S_ARRIVALS]) / res.duration * mean / alive
 
 
@@ -130,9 +129,31 @@ def report(res: SimResult) -> SimReport:
                (math.inf if st.busy[w] > 0 else 0.0) for st in res.stations]
         windows.append(WindowRow(w * res.window, fl, sts))
     ceiling = cap.ceiling()
-    loaded = [s for s in stations if s.offered is not None and s.offered >= ceiling]
-    first = max(loaded, key=lambda s: (s.offered, s.name), default=None)
-    return SimReport(res, flows, stations, windows, first, ceiling)
+    breaks = ramp_breaks(res, windows) if res.profile.name == "ramp" else {}
+    if breaks:
+        name = min(breaks, key=lambda k: (breaks[k], k))
+        first = next(s for s in stations if s.name == name)
+    else:
+        loaded = [s for s in stations if s.offered is not None and s.offered >= ceiling]
+        first = max(loaded, key=lambda s: (s.offered, s.name), default=None)
+    return SimReport(res, flows, stations, windows, first, ceiling, breaks)
+
+
+def ramp_breaks(res: SimResult, windows: list[WindowRow]) -> dict[str, float]:
+    """Under a ramp, the load multiplier at which each station first stays saturated (busy at or
+    over SATURATED for two windows running), read at the middle of the first of them. The ramp
+    reaches `load` at its planned end, which a run that stopped early did not reach."""
+    out: dict[str, float] = {}
+    spans = res.spans()
+    planned = res.profile.times[-1]
+    for i, st in enumerate(res.stations):
+        if st.servers == 0:
+            continue
+        for w in range(len(windows) - 1):
+            if windows[w].stations[i] >= SATURATED and windows[w + 1].stations[i] >= SATURATED:
+                out[st.name] = res.load * (windows[w].t + spans[w] / 2) / planned
+                break
+    return out
 
 
 @dataclass
@@ -155,6 +176,16 @@ def agreement(rep: SimReport, scale_report) -> Agreement:
     first = min(compute, key=lambda b: (b.multiplier, b.what), default=None)
     sim_first = rep.first.component if rep.first else None
     load = rep.result.load
+    if rep.breaks:
+        at = min(rep.breaks.values())
+        if first is None or first.multiplier > load:
+            return Agreement(first.component if first else None, first.multiplier if first else None, sim_first,
+                             False, f"the ramp saturates {sim_first} at {fmt_x(at)}, but the capacity model has "
+                                    f"no compute limit below {fmt_x(load)}")
+        agrees = sim_first == first.component
+        return Agreement(first.component, first.multiplier, sim_first, agrees,
+                         f"capacity model: {first.component} compute saturates first, at {fmt_x(first.multiplier)}; "
+                         f"the ramp to {fmt_x(load)} saturates {sim_first} first, at {fmt_x(at)}")
     if first is None:
         return Agreement(None, None, sim_first, sim_first is None,
                          "the capacity model has no compute limit" + (

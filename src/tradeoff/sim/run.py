@@ -23,6 +23,8 @@ from tradeoff.sim.build import DISTRIBUTIONS, SimModel
 PERCENTILES = (0.5, 0.95, 0.99)
 SLICES = 100  # progress updates per run
 DRAWS = 1 << 18  # random draws per batch
+SATURATED = 0.97  # busy share at which a station counts as saturated (two windows running)
+RAMP_WINDOWS = 200  # windows of a ramp: the multiplier is read to 1/200 of the load
 MAX_LIVE = 2_000_000  # requests in flight at most (~0.7 GB of state); arrivals past it are rejected
 
 
@@ -100,11 +102,15 @@ class Profile:
 
 
 def profile(name: str, duration: float, trough: float = 0.5) -> Profile:
-    """steady (the peak throughout); diurnal (a day pressed into the run: from the trough up to the
-    peak at mid-run and back, a raised cosine); burst (the peak, x3 for the middle tenth);
-    or `burst=x4@20s-30s`."""
+    """steady (the peak throughout); ramp (from nothing up to the peak at the end, linearly: the
+    load multiplier at time t is load x t / duration, so what saturates first, and when, says
+    what breaks first and at which multiplier); diurnal (a day pressed into the run: from the
+    trough up to the peak at mid-run and back, a raised cosine); burst (the peak, x3 for the
+    middle tenth); or `burst=x4@20s-30s`."""
     if name == "steady":
         return Profile(name, (0.0,), (1.0,))
+    if name == "ramp":
+        return Profile(name, (0.0, duration), (0.0, 1.0))
     if name == "diurnal":
         ts = np.linspace(0.0, duration, 49)
         fs = trough + (1 - trough) * (1 - np.cos(2 * np.pi * ts / duration)) / 2
@@ -335,6 +341,16 @@ def _alive_per_window(model: SimModel, events: tuple[np.ndarray, ...], duration:
     return out
 
 
+def _unroll(ring: np.ndarray, head: np.ndarray, length: np.ndarray, n: int) -> np.ndarray:
+    """Ring buffers (one per row) copied in order into wider rows starting at 0."""
+    out = np.zeros((ring.shape[0], n), ring.dtype)
+    cap = ring.shape[1]
+    for q in range(ring.shape[0]):
+        idx = (head[q] + np.arange(length[q])) % cap
+        out[q, : length[q]] = ring[q, idx]
+    return out
+
+
 def _grow(a: np.ndarray, n: int, fill=0) -> np.ndarray:
     shape = (n, *a.shape[1:])
     b = np.full(shape, fill, a.dtype)
@@ -346,8 +362,9 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
               faults: list[Fault] | None = None, load_profile: Profile | None = None,
               distribution: str = "exponential", cv: float = 1.0, window: float | None = None,
               warmup: float | None = None, progress: Callable[[float], None] | None = None,
-              windows: int = 60, max_live: int | None = None) -> SimResult:
-    """Simulates `duration` seconds of a laid-out model at `load` x the peak."""
+              windows: int | None = None, max_live: int | None = None) -> SimResult:
+    """Simulates `duration` seconds of a laid-out model at `load` x the peak. Under a ramp the run
+    stops once a station has stayed saturated for two windows: what broke first is known."""
     import time
 
     if not duration > 0:
@@ -356,7 +373,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
         raise UsageError(f"unknown service-time distribution {distribution!r}", hint=", ".join(DISTRIBUTIONS))
     faults = list(faults or [])
     load_profile = load_profile or profile("steady", duration)
-    window = window or duration / windows
+    ramp = load_profile.name == "ramp"
+    window = window or duration / (windows or (RAMP_WINDOWS if ramp else 60))
     n_win = max(1, int(math.ceil(duration / window - 1e-9)))
     warmup = min(duration * 0.1, 5.0) if warmup is None else warmup
     arr = model.arrays()
@@ -388,6 +406,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     cls_root = np.array([c.root for c in model.classes], i8)
 
     fault_arrays = _fault_events(model, faults, duration)
+    st_alive_w = _alive_per_window(model, fault_arrays, duration, window, n_win)
+    spans = np.minimum(window, duration - np.arange(n_win) * window)
 
     # dynamic state
     free_slots = np.zeros(max(total_slots, 1), i8)
@@ -418,6 +438,18 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     br_until = np.zeros(max(n_br, 1), f8)
     br_ring = np.zeros(max(n_br, 1), i8)
     br_n = np.zeros(max(n_br, 1), i8)
+
+    # timer queues: one FIFO per distinct timeout value (deadlines of one value come in order)
+    values = sorted({float(t) for t in arr["step_timeout"] if t > 0})
+    step_tq = np.array([values.index(float(t)) if t > 0 else -1 for t in arr["step_timeout"]], i8)
+    n_tq = max(len(values), 1)
+    TQ = 1 << 12
+    tq_t = np.zeros((n_tq, TQ), f8)
+    tq_rid = np.zeros((n_tq, TQ), i8)
+    tq_tok = np.zeros((n_tq, TQ), i8)
+    tq_head = np.zeros(n_tq, i8)
+    tq_len = np.zeros(n_tq, i8)
+    tq_armed = np.zeros(n_tq, i8)
 
     R = J = 1 << 12
     H = 1 << 13
@@ -460,12 +492,13 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 arr["step_station"], arr["step_calls"], arr["step_end"], arr["step_hit"], arr["step_shift"],
                 arr["step_write"], arr["step_timeout"], arr["step_retries"], arr["step_backoff"],
                 arr["step_backoff_base"], arr["step_breaker"], arr["step_fallback"], arr["step_alt"],
-                arr["step_alt_p"],
+                arr["step_alt_p"], step_tq,
                 cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
                 *fault_arrays,
                 st_free_top, free_slots, slot_alive, slot_busy, slot_epoch, st_alive, st_lat, st_err,
                 st_tokens, st_tok_t, st_qhead, st_qtail, st_qlen, st_inf, st_slotted, st_nbusy,
                 br_state, br_until, br_ring, br_n,
+                tq_t, tq_rid, tq_tok, tq_head, tq_len, tq_armed,
                 req_i, req_t0, stack_i, free_r, job_i, job_f, free_j,
                 h_t, h_i, next_arr, si, sf,
                 cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt)
@@ -490,12 +523,26 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 nf = si[core.I_FREE_J]
                 free_j[nf: nf + n] = np.arange(2 * n - 1, n - 1, -1)
                 si[core.I_FREE_J] = nf + n
+            if (tq_len + core.MAX_ATTEMPTS > tq_t.shape[1]).any():
+                tq_t, tq_rid, tq_tok = (_unroll(a, tq_head, tq_len, 2 * a.shape[1]) for a in (tq_t, tq_rid, tq_tok))
+                tq_head[:] = 0
             if si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)) > h_t.shape[0]:
                 n = max(2 * h_t.shape[0], si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)))
                 h_t, h_i = _grow(h_t, n), _grow(h_i, n)
         if progress is not None:
             progress(k / SLICES)
-    st_alive_w = _alive_per_window(model, fault_arrays, duration, window, n_win)
+        if ramp and k < SLICES:
+            done = int(t_slice / window + 1e-9)  # windows wholly simulated
+            with np.errstate(divide="ignore", invalid="ignore"):
+                busy = st_busy[:, :done] / (st_alive_w[:, :done] * spans[:done])
+            hot = (busy[:, 1:] >= SATURATED) & (busy[:, :-1] >= SATURATED)
+            if hot.any():
+                n_win, duration = done, done * window
+                cls_out, cls_hist = cls_out[:, :done], cls_hist[:, :done]
+                st_busy, st_hist, st_alive_w = st_busy[:, :done], st_hist[:, :done], st_alive_w[:, :done]
+                if progress is not None:
+                    progress(1.0)
+                break
     wall = time.perf_counter() - t0
     classes = [ClassResult(c.name, c.use_case, c.consumer, cls_out[i], cls_hist[i], float(cls_lat_sum[i]))
                for i, c in enumerate(model.classes)]
