@@ -396,7 +396,13 @@ def simulate(
     from tradeoff.sim.report import agreement, report
     from tradeoff.sim.run import parse_fault, profile as load_profile, simulate as run
 
-    (m,) = parse_at(load)[:1]
+    try:
+        loads = parse_at(load)
+    except UsageError:
+        loads = ()
+    if len(loads) != 1:
+        raise UsageError(f"--load: {load!r} is not one multiplier", "e.g. --load 10x; for several, use --scenarios")
+    m = loads[0]
     faults = [parse_fault(f, seconds) for f in fail]
     prof = load_profile(profile, seconds)
     from rich.console import Console

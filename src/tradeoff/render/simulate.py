@@ -46,7 +46,11 @@ def headline(rep: SimReport, agree: Agreement | None = None) -> list[str]:
              f"({res.profile.name} load, {res.distribution} service times, seed {res.seed})"]
     if res.faults:
         lines.append("Faults: " + "; ".join(f.describe() for f in res.faults))
-    if rep.first is not None:
+    if rep.breaks and rep.first is not None:
+        order = sorted(rep.breaks.items(), key=lambda kv: (kv[1], kv[0]))
+        lines.append(f"Saturates first: {order[0][0]} at {fmt_x(order[0][1])} of the peak (busy at or over 97% for "
+                     f"two windows running; the run stops there)")
+    elif rep.first is not None:
         s = rep.first
         lines.append(f"Saturates first: {s.name}, offered {_pct(s.offered)} of its {s.servers} servers "
                      f"(ceiling {rep.ceiling:.0%}); queue up to {s.queue_max:,}")
@@ -59,10 +63,11 @@ def headline(rep: SimReport, agree: Agreement | None = None) -> list[str]:
             kinds = ", ".join(f"{k} {v:,}" for k, v in f.errors.items())
             lines.append(f"{f.name}: {f.error_rate:.2%} of requests fail ({kinds})")
         if f.degraded > 0:
-            lines.append(f"{f.name}: {f.degraded:.2%} served degraded (fallback)")
+            n = int(f.degraded * f.throughput * (res.duration - res.warmup) + 0.5)
+            lines.append(f"{f.name}: {f.degraded:.3g} of requests served degraded by a fallback (~{n:,})")
     if agree is not None:
-        lines.append(("Agrees with the capacity model: " if agree.agrees else "Differs from the capacity model: ")
-                     + agree.text)
+        lines.append(("Agrees with the capacity model. " if agree.agrees else "Differs from the capacity model. ")
+                     + agree.text[0].upper() + agree.text[1:] + ".")
     lines.extend(f"note: {n}" for n in res.notes)
     return lines
 

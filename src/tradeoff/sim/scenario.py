@@ -128,7 +128,8 @@ def to_rich(results: list[dict[str, Any]]) -> Any:
         t.add_column(h, justify="left" if h in ("case", "flow", "saturates first") else "right")
     for r in results:
         first = r["result"]["saturates_first"] or "-"
-        for i, f in enumerate(r["result"]["flows"]):
+        flows = [f for f in r["result"]["flows"] if not f["consumer"]]  # consumers' streams: in the JSON
+        for i, f in enumerate(flows):
             lat = f["latency_s"]
             t.add_row(r["case"] if i == 0 else "", fmt_x(r["load"]) if i == 0 else "", f["name"],
                       f"{f['throughput']:,.1f}", f"{f['error_rate']:.2%}", f"{f['degraded']:.2%}",
