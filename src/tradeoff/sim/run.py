@@ -374,7 +374,10 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     faults = list(faults or [])
     load_profile = load_profile or profile("steady", duration)
     ramp = load_profile.name == "ramp"
-    window = window or duration / (windows or (RAMP_WINDOWS if ramp else 60))
+    # floats, always: an int here would make numba compile a second copy of the loop
+    duration = float(duration)
+    window = float(window or duration / (windows or (RAMP_WINDOWS if ramp else 60)))
+    load = float(load)
     n_win = max(1, int(math.ceil(duration / window - 1e-9)))
     warmup = min(duration * 0.1, 5.0) if warmup is None else warmup
     arr = model.arrays()
