@@ -138,3 +138,23 @@ def test_a_ramp_to_10x_breaks_first_where_scale_says(name):
     assert agree.agrees, agree.text
     # and at about the same multiplier: the ramp reads where busy first stays >= 97%
     assert min(rep.breaks.values()) == pytest.approx(agree.scale_multiplier, rel=0.06)
+
+
+def test_golden_signals_per_component_over_time_show_the_fault():
+    # db is down over [10 s, 15 s): in its 1 s windows 10..14 every call to it fails (error rate 1,
+    # nothing completes) while the api goes on completing ~1000/s; outside the fault db completes
+    # ~200/s (20% of 1000/s) with no errors
+    d = json.loads(_invoke(JACKSON, "--duration", "20s", "--fail", "db:down@10s-15s", "-f", "json").stdout)
+    windows = d["windows"]
+    assert len(windows) == 60  # 1/3 s each
+    during = [w for w in windows if 10.0 <= w["t"] < 15.0 - 1e-9]
+    outside = [w for w in windows if w["t"] >= 16.0 or 3.0 <= w["t"] < 9.0]
+    assert all(w["components"]["db"]["error_rate"] == 1.0 for w in during)
+    assert all(w["components"]["db"]["throughput"] == 0.0 for w in during)
+    assert all(w["components"]["db"]["latency_s"]["p99"] is None for w in during)
+    assert all(w["components"]["db"]["error_rate"] == 0.0 for w in outside)
+    # 200/s x 1/3 s ~ 67 completions a window: within 5 sigma of Poisson (sqrt 67 ~ 8.2)
+    assert all(abs(w["components"]["db"]["throughput"] / 3 - 200 / 3) < 5 * 8.2 for w in outside)
+    assert all(w["components"]["api"]["throughput"] > 600 for w in during)
+    flow = windows[30]["flows"]["get"]["latency_s"]
+    assert flow["p50"] < flow["p95"] < flow["p99"]

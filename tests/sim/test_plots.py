@@ -126,9 +126,9 @@ def hand_made():
     hist[2, _bin_of(0.002)] = 40
     cls = ClassResult("get", "get", False, outcomes, hist, 0.0)
     pool = StationResult("api", "api", 4, np.zeros(core.N_SCOUNT, np.int64), np.array([3.0, 0.0, 0.5]),
-                         np.array([4.0, 0.0, 2.0]), np.zeros((3, core.NBINS), np.int32), 0.0, 0)
+                         np.array([4.0, 0.0, 2.0]), np.zeros((3, core.NBINS), np.int32), 0.0, 0, np.zeros(3, np.int64))
     delay = StationResult("psp", "psp", 0, np.zeros(core.N_SCOUNT, np.int64), np.zeros(3), np.zeros(3),
-                          np.zeros((3, core.NBINS), np.int32), 0.0, 0)
+                          np.zeros((3, core.NBINS), np.int32), 0.0, 0, np.zeros(3, np.int64))
     return SimResult(None, 1.0, 2.5, 1.0, 0.0, 0, [], profile("steady", 2.5), "exponential", [cls], [pool, delay],
                      np.zeros((0, core.N_CCOUNT), np.int64), 110)
 

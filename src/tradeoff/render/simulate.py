@@ -99,8 +99,8 @@ def _timeline(rep: SimReport, rows: int | None = TIMELINE_ROWS) -> tuple[list[st
     for w in picked:
         i = max(range(len(w.stations)), key=lambda k: w.stations[k], default=None)
         busiest = f"{rep.stations[i].name} {_pct(w.stations[i])}" if i is not None else "-"
-        body.append([q.fmt_seconds(w.t)] + [f"{tp:,.0f}, {er:.1%}, {_ms(p99)}" for tp, er, p99 in w.flows]
-                    + [busiest])
+        body.append([q.fmt_seconds(w.t)] + [f"{f.throughput:,.0f}, {f.error_rate:.1%}, {_ms(f.latency[0.99])}"
+                                             for f in w.flows] + [busiest])
     return head, body
 
 
@@ -143,6 +143,14 @@ def to_markdown(rep: SimReport, agree: Agreement | None = None) -> str:
     return "\n".join(parts)
 
 
+def _golden(g) -> dict[str, Any]:
+    out = {"throughput": _r(g.throughput), "error_rate": _r(g.error_rate),
+           "latency_s": {PCT[p]: _r(v) for p, v in g.latency.items()}}
+    if g.busy is not None:
+        out["busy"] = _r(g.busy)
+    return out
+
+
 def to_dict(rep: SimReport, agree: Agreement | None = None) -> dict[str, Any]:
     res = rep.result
     return {
@@ -166,9 +174,9 @@ def to_dict(rep: SimReport, agree: Agreement | None = None) -> dict[str, Any]:
                         "lost": s.lost, "errors": s.errors, "attempts_per_call": _r(s.amplification)}
                        for s in rep.stations],
         "windows": [{"t": _r(w.t),
-                     "flows": {f.name: {"throughput": _r(tp), "error_rate": _r(er), "p99_s": _r(p99)}
-                               for f, (tp, er, p99) in zip(rep.flows, w.flows)},
-                     "busy": {s.name: _r(b) for s, b in zip(rep.stations, w.stations)}} for w in rep.windows],
+                     "flows": {f.name: _golden(g) for f, g in zip(rep.flows, w.flows)},
+                     "components": {s.name: _golden(g) for s, g in zip(rep.stations, w.components)}}
+                    for w in rep.windows],
         "notes": res.notes,
     }
 

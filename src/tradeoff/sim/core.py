@@ -245,7 +245,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         req_i, req_t0, stack_i, free_r, job_i, job_f, free_j,
         h_t, h_i, next_arr, si, sf,
         # outputs
-        cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt,
+        cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt, st_fail_w,
 ):
     n_cls = cls_rate.shape[0]
     n_win = cls_out.shape[1]
@@ -365,6 +365,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         st_qhead[s] = job_i[jb, J_NEXT]
                         st_qlen[s] -= 1
                         st_cnt[s, S_REFUSED] += 1
+                        st_fail_w[s, w] += 1
                         # a zero-delay departure with a dead epoch reports the failure in order
                         job_i[jb, J_SLOT] = -1
                         nh = _push(h_t, h_i, nh, now, E_DEPART, jb, 1)
@@ -449,11 +450,13 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     if st_err[s] > 0.0 and _uniform(dr, di) < st_err[s]:
                         errored = True  # the work was done, and answered with an error
                         st_cnt[s, S_ERRORS] += 1
+                        st_fail_w[s, w] += 1
                     else:
                         st_cnt[s, S_DONE] += 1
                         st_hist[s, w, _bin(now - job_f[jb, J_TA], fbits, ibits)] += 1
                 elif sl >= 0:
                     st_cnt[s, S_LOST] += 1
+                    st_fail_w[s, w] += 1
                 if not live:
                     st_cnt[s, S_ORPHANS] += 1
                 # free the job
@@ -535,6 +538,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     st_tok_t[s] = now
                 if st_rl_rate[s] > 0.0 and st_tokens[s] < 1.0:
                     st_cnt[s, S_SHED] += 1
+                    st_fail_w[s, w] += 1
                     free_j[nfj] = jb
                     nfj += 1
                     act = 2
@@ -544,6 +548,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     st_tokens[s] -= 1.0
                 if st_alive[s] == 0:
                     st_cnt[s, S_REFUSED] += 1
+                    st_fail_w[s, w] += 1
                     free_j[nfj] = jb
                     nfj += 1
                     act = 2
@@ -583,6 +588,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 0
                 elif st_qlimit[s] >= 0 and st_qlen[s] >= st_qlimit[s]:
                     st_cnt[s, S_REJECTED] += 1
+                    st_fail_w[s, w] += 1
                     free_j[nfj] = jb
                     nfj += 1
                     act = 2

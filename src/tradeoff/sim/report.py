@@ -59,10 +59,25 @@ class StationRow:
 
 
 @dataclass
+class Golden:
+    """The golden signals of one flow or component over one window."""
+
+    throughput: float  # completed per second
+    error_rate: float  # failed / (completed + failed)
+    latency: dict[float, float]  # percentile -> seconds (NaN: nothing completed)
+    busy: float | None = None  # components: busy share of the live servers
+
+
+@dataclass
 class WindowRow:
     t: float  # window start, seconds
-    flows: list[tuple[float, float, float]]  # per class: (throughput, error rate, p99)
-    stations: list[float]  # per station: measured busy share
+    flows: list[Golden]  # per class
+    components: list[Golden]  # per station
+
+    @property
+    def stations(self) -> list[float]:
+        """Busy share per station (inf: work with no live server)."""
+        return [g.busy for g in self.components]
 
 
 @dataclass
@@ -116,18 +131,24 @@ def report(res: SimResult) -> SimReport:
             int(cnt[core.S_SHED]), int(cnt[core.S_REFUSED]), int(cnt[core.S_LOST]), int(cnt[core.S_ERRORS]),
             res.amplification(st.component)))
     windows: list[WindowRow] = []
+    spans = res.spans()
     for w in range(res.windows):
-        ws = slice(w, w + 1)
+        span = float(spans[w])
         fl = []
         for c in res.classes:
             out = c.outcomes[w]
             done = int(out[core.OK] + out[core.DEGRADED])
             failed = int(out[core.ERR_TIMEOUT:].sum())
-            fl.append((done / res.window, failed / (done + failed) if done + failed else 0.0,
-                       percentile(c.hist[w], 0.99)))
-        sts = [float(st.busy[ws].sum() / (st.alive[w] * res.window)) if st.alive[w] > 0 else
-               (math.inf if st.busy[w] > 0 else 0.0) for st in res.stations]
-        windows.append(WindowRow(w * res.window, fl, sts))
+            fl.append(Golden(done / span, failed / (done + failed) if done + failed else 0.0,
+                             {p: percentile(c.hist[w], p) for p in PERCENTILES}))
+        comps = []
+        for st in res.stations:
+            done, failed = int(st.hist[w].sum()), int(st.failed[w])
+            busy = (float(st.busy[w] / (st.alive[w] * span)) if st.alive[w] > 0 else
+                    (math.inf if st.busy[w] > 0 else 0.0))
+            comps.append(Golden(done / span, failed / (done + failed) if done + failed else 0.0,
+                                {p: percentile(st.hist[w], p) for p in PERCENTILES}, busy))
+        windows.append(WindowRow(w * res.window, fl, comps))
     ceiling = cap.ceiling()
     breaks = ramp_breaks(res, windows) if res.profile.name == "ramp" else {}
     if breaks:
@@ -205,8 +226,8 @@ def agreement(rep: SimReport, scale_report) -> Agreement:
 
 
 def series_array(rep: SimReport) -> np.ndarray:
-    """Per window and class: throughput, error rate, p99 (for JSON and plots)."""
-    return np.array([[list(f) for f in w.flows] for w in rep.windows], float)
+    """Per window and class: throughput, error rate, p99."""
+    return np.array([[[f.throughput, f.error_rate, f.latency[0.99]] for f in w.flows] for w in rep.windows], float)
 
 
 __all__ = ["FlowRow", "StationRow", "WindowRow", "SimReport", "report", "agreement", "PERCENTILES"]

@@ -186,7 +186,7 @@ class StationResult:
     hist: np.ndarray  # [window, bin] sojourn (wait + service)
     wait_sum: float
     wait_n: int
-
+    failed: np.ndarray  # [window] calls it failed: rejected, shed, refused, lost, errors
 
 @dataclass
 class SimResult:
@@ -482,6 +482,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     st_hist = np.zeros((n_st, n_win, core.NBINS), np.int32)
     st_wait_sum = np.zeros(n_st, f8)
     st_wait_n = np.zeros(n_st, i8)
+    st_fail_w = np.zeros((n_st, n_win), i8)
     step_cnt = np.zeros((max(n_steps, 1), core.N_CCOUNT), i8)
 
     t0 = time.perf_counter()
@@ -504,7 +505,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 tq_t, tq_rid, tq_tok, tq_head, tq_len, tq_armed,
                 req_i, req_t0, stack_i, free_r, job_i, job_f, free_j,
                 h_t, h_i, next_arr, si, sf,
-                cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt)
+                cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt,
+                st_fail_w)
             if code == core.DONE:
                 break
             if code == core.REFILL:
@@ -543,6 +545,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 n_win, duration = done, done * window
                 cls_out, cls_hist = cls_out[:, :done], cls_hist[:, :done]
                 st_busy, st_hist, st_alive_w = st_busy[:, :done], st_hist[:, :done], st_alive_w[:, :done]
+                st_fail_w = st_fail_w[:, :done]
                 if progress is not None:
                     progress(1.0)
                 break
@@ -550,7 +553,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     classes = [ClassResult(c.name, c.use_case, c.consumer, cls_out[i], cls_hist[i], float(cls_lat_sum[i]))
                for i, c in enumerate(model.classes)]
     stations = [StationResult(s.name, s.component, s.servers, st_cnt[i], st_busy[i], st_alive_w[i], st_hist[i],
-                              float(st_wait_sum[i]), int(st_wait_n[i])) for i, s in enumerate(model.stations)]
+                              float(st_wait_sum[i]), int(st_wait_n[i]), st_fail_w[i])
+                for i, s in enumerate(model.stations)]
     requests = int(cls_out.sum()) + int(si[core.I_LIVE])
     notes = list(model.notes)
     if si[core.I_OVERFLOW]:
