@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generated_capacity import generated_capacity_text  # noqa: E402
+import results_file  # noqa: E402
 
 from tradeoff.capacity.latency import flow_latency, request_flows  # noqa: E402
 from tradeoff.capacity.model import build  # noqa: E402
@@ -43,7 +44,6 @@ from tradeoff.capacity.scale import PCT_NAMES, sweep, targets_of  # noqa: E402
 from tradeoff.io.load import load_design_text  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- scale_sweep -->", "<!-- /scale_sweep -->"
 AT = (1.0, 10.0, 100.0)
 SERVERS = (8, 128, 2048)
 RHO = 0.8
@@ -312,16 +312,7 @@ def render(s: dict, erl: list[dict], brk: dict, md: bool) -> str:
 
 
 def write_section(body: str, stamp: str) -> None:
-    section = "\n".join([START, "## Capacity model: `tradeoff scale` (benchmarks/scale_sweep.py)", "", stamp, "",
-                         body, END])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("scale_sweep", "Capacity model: `tradeoff scale` (benchmarks/scale_sweep.py)", stamp, body, RESULTS)
 
 
 def main(argv: list[str] | None = None) -> int:

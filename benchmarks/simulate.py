@@ -34,7 +34,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- simulate -->", "<!-- /simulate -->"
 
 TOOLS = ("tradeoff", "ciw", "simpy")
 W1 = {"rate": 1000.0, "servers": {"lb": 2, "api": 8, "cache": 4, "db": 4},
@@ -278,16 +277,10 @@ def render(res: dict, md: bool) -> str:
 
 
 def write_section(body: str, stamp: str) -> None:
-    section = "\n".join([START, "## Simulator: W1 against Ciw and SimPy (benchmarks/simulate.py)", "", stamp, "",
-                         body, END])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(HERE))
+    import results_file
+
+    results_file.write_section("simulate", "Simulator: W1 against Ciw and SimPy (benchmarks/simulate.py)", stamp, body, RESULTS)
 
 
 def main(argv: list[str] | None = None) -> int:

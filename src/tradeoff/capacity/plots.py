@@ -17,10 +17,9 @@ from pathlib import Path
 
 from tradeoff.capacity.latency import GRID, FlowLatency, flow_latency, request_flows
 from tradeoff.capacity.scale import Break, ScaleReport, fmt_x, targets_of
-from tradeoff.errors import UsageError
+from tradeoff.render.figures import FORMATS, colours, fmt_ms, pct, write_figures
 
 NAMES = ("scale-latency", "scale-utilisation")
-FORMATS = ("png", "svg")
 X_MIN, X_MAX = 0.1, 1000.0
 CURVE_POINTS = 36  # log-spaced; a few more are added on the approach to saturation
 NEAR_SATURATION = (0.1, 0.03, 0.01, 1e-3)  # 1 - m / m_sat of the extra points; the last is the end
@@ -119,21 +118,10 @@ def _fmt_multiplier(m: float, _pos=None) -> str:
     return f"{m:g}x" if m < 1 else f"{m:,.0f}x"
 
 
-def _fmt_ms(v: float, _pos=None) -> str:
-    return f"{v:,.0f}" if v >= 10 else f"{v:.2g}"
 
 
-def _colours(n: int) -> list:
-    """tab20's strong colours first (tab10's), then their light partners: neighbours differ."""
-    from matplotlib import colormaps
-
-    cmap = colormaps["tab20"]
-    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
-    return [cmap(order[i % 20]) for i in range(n)]
 
 
-def _pct(u: float) -> str:
-    return f"{u:.0%}" if u >= 0.01 else f"{100 * u:.2g}%"
 
 
 def _x_max(end: float) -> float:
@@ -197,9 +185,9 @@ def _latency_figure(report: ScaleReport, curves: list[LatencyCurve], timeless: l
         ax.text(0.5, 0.5, "no request flow with a station of ours", transform=ax.transAxes,
                 ha="center", va="center", color="#666666")
     ax.set_ylim(lo, hi)
-    _log_ticks(ax.yaxis, lo, hi, _fmt_ms)
+    _log_ticks(ax.yaxis, lo, hi, fmt_ms)
     handles, labels = [], []
-    for c, colour in zip(curves, _colours(len(curves))):
+    for c, colour in zip(curves, colours(len(curves))):
         ax.plot(c.multipliers, [1e3 * v for v in c.p99], color=colour, linewidth=1.8, zorder=3)
         ax.plot(c.multipliers, [1e3 * v for v in c.p50], color=colour, linewidth=1.4, linestyle=DASH, zorder=3)
         for p, t in sorted(c.targets.items()):
@@ -223,7 +211,7 @@ def _latency_figure(report: ScaleReport, curves: list[LatencyCurve], timeless: l
             label += f"\n  saturates at {fmt_x(c.saturates_at)}"
         at_1x = [v for m, v in zip(c.multipliers, c.p50) if m <= 1.0]
         if at_1x and 1e3 * at_1x[-1] < lo:
-            label += f"; p50 {_fmt_ms(1e3 * at_1x[-1])} ms at 1x, off the axis"
+            label += f"; p50 {fmt_ms(1e3 * at_1x[-1])} ms at 1x, off the axis"
         handles.append(Line2D([], [], color=colour, linewidth=1.8))
         labels.append(label)
     key = [Line2D([], [], color="black", linewidth=1.8),
@@ -263,10 +251,10 @@ def _utilisation_figure(report: ScaleReport, curves: list[UtilisationCurve]):
     for c in rest:
         ax.plot(xs, 100 * xs * c.at_1x, color="#cfcfcf", linewidth=0.8, zorder=2)
     handles, labels = [], []
-    for c, colour in zip(named, _colours(len(named))):
+    for c, colour in zip(named, colours(len(named))):
         ax.plot(xs, 100 * xs * c.at_1x, color=colour, linewidth=1.6, zorder=3)
         handles.append(Line2D([], [], color=colour, linewidth=1.6))
-        labels.append(f"{c.component}: {c.resource}, {_pct(c.at_1x)} at 1x, full at {fmt_x(1 / c.at_1x)}")
+        labels.append(f"{c.component}: {c.resource}, {pct(c.at_1x)} at 1x, full at {fmt_x(1 / c.at_1x)}")
     ax.axhline(100 * ceiling, color="#c77c00", linewidth=1.2, linestyle=(0, (5, 3)), zorder=4)
     ax.axhline(100.0, color="#b00020", linewidth=1.2, zorder=4)
     key = [Line2D([], [], color="#c77c00", linewidth=1.2, linestyle=(0, (5, 3))),
@@ -283,61 +271,16 @@ def _utilisation_figure(report: ScaleReport, curves: list[UtilisationCurve]):
     return fig
 
 
-def _is_ours(path: Path) -> bool:
-    with path.open("rb") as fh:
-        head = fh.read(1 << 16)
-    return MARK.encode() in head
-
-
 def plot(report: ScaleReport, out_dir: Path, formats=FORMATS) -> list[Path]:
     """Writes scale-latency and scale-utilisation, one file per format, into out_dir.
 
     Only these names are written; a file of that name that this function did not write is
     left alone (UsageError, before anything is written)."""
-    formats = tuple(formats)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise UsageError(f"unknown plot format {', '.join(map(str, bad)) or '(none)'}",
-                         f"choose from {','.join(FORMATS)}")
-    out_dir = Path(out_dir)
-    targets = [out_dir / f"{name}.{fmt}" for name in NAMES for fmt in FORMATS if fmt in formats]
-    for t in targets:
-        if t.is_symlink() or (t.exists() and not t.is_file()) or (t.is_file() and not _is_ours(t)):
-            raise UsageError(f"{t} exists and is not a plot tradeoff wrote; not overwriting it",
-                             "move it away or choose another plots directory")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} is not a directory", "choose a directory for the plots")
 
-    import io
-    import sys
+    def latency():
+        lat, timeless = latency_curves(report)
+        return _latency_figure(report, lat, timeless)
 
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:
-        # the figures never go through pyplot; switching a live pyplot's backend would close its figures
-        matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    lat, timeless = latency_curves(report)
-    util = utilisation_curves(report)
-    rc = {"svg.hashsalt": "tradeoff", "svg.fonttype": "none", "font.family": "sans-serif",
-          "font.sans-serif": ["DejaVu Sans"], "font.size": 9, "axes.titlesize": 11, "figure.dpi": DPI,
-          "savefig.dpi": DPI}
-    rendered: dict[Path, bytes] = {}
-    with matplotlib.rc_context(rc):
-        for name, fig in (("scale-latency", _latency_figure(report, lat, timeless)),
-                          ("scale-utilisation", _utilisation_figure(report, util))):
-            FigureCanvasAgg(fig)
-            title = f"{MARK}: {name} of {report.model.design.name}"
-            for fmt in FORMATS:
-                if fmt not in formats:
-                    continue
-                meta = ({"Software": None, "Title": title} if fmt == "png"
-                        else {"Date": None, "Creator": None, "Title": title})
-                buf = io.BytesIO()
-                fig.savefig(buf, format=fmt, dpi=DPI, metadata=meta)
-                rendered[out_dir / f"{name}.{fmt}"] = buf.getvalue()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, data in rendered.items():
-        path.write_bytes(data)
-    return list(rendered)
+    return write_figures(out_dir, [("scale-latency", latency),
+                                   ("scale-utilisation", lambda: _utilisation_figure(report, utilisation_curves(report)))],
+                         MARK, report.model.design.name, formats)

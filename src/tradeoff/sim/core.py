@@ -94,7 +94,7 @@ N_RI = 5
 J_RID, J_GEN, J_STEP, J_NEXT, J_SLOT, J_EPOCH, J_STATION = range(7)
 N_JI = 7
 # job float columns
-J_TA, J_TS = range(2)
+J_TA = 0  # when the job reached its station
 # stack int columns (per request, per depth)
 K_STEP, K_REPS, K_ATT, K_TOK, K_PROBE = range(5)
 N_KI = 5
@@ -255,8 +255,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     nf = si[I_NEXT_FAULT]
     now = sf[T_NOW]
     n_faults = fault_t.shape[0]
-    R = req_t0.shape[0]
-    J = job_f.shape[0]
     H = h_t.shape[0]
     for c in range(n_cls):
         if next_arr[c] < 0.0:  # not primed yet
@@ -353,7 +351,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     job_i[jb, J_EPOCH] = slot_epoch[sl]
                     mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                    job_f[jb, J_TS] = ts
                     st_wait_sum[s] += now - job_f[jb, J_TA]
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
@@ -433,7 +430,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                             job_i[nj, J_EPOCH] = slot_epoch[sl]
                             mean = st_mean_w[s] if step_write[job_i[nj, J_STEP]] else st_mean_r[s]
                             ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                            job_f[nj, J_TS] = ts
                             st_wait_sum[s] += now - job_f[nj, J_TA]
                             st_wait_n[s] += 1
                             st_busy[s, w] += ts
@@ -581,7 +577,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     job_i[jb, J_EPOCH] = slot_epoch[sl]
                     mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                    job_f[jb, J_TS] = ts
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
                     nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)

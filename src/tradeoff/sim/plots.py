@@ -17,13 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from tradeoff.errors import UsageError
 from tradeoff.model import quantity as q
+from tradeoff.render.figures import FORMATS, colours, fmt_ms, pct, write_figures
 from tradeoff.sim import core
 from tradeoff.sim.run import SimResult, percentile
 
 NAMES = ("sim-latency", "sim-traffic", "sim-saturation")
-FORMATS = ("png", "svg")
 LABELLED = 12  # stations named in the saturation plot; the rest are drawn light grey
 SATURATION_CAP = 1.5  # saturation is drawn up to 150%; a window above it sits on the top edge
 SIZE_IN = (11.0, 6.5)
@@ -114,23 +113,10 @@ def series(result: SimResult) -> Series:
 
 # --- drawing --------------------------------------------------------------------------------
 
-def _colours(n: int) -> list:
-    """tab20's strong colours first (tab10's), then their light partners: neighbours differ."""
-    from matplotlib import colormaps
-
-    cmap = colormaps["tab20"]
-    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
-    return [cmap(order[i % 20]) for i in range(n)]
 
 
-def _fmt_ms(v: float, _pos=None) -> str:
-    return f"{v:,.0f}" if v >= 10 else f"{v:.2g}"
 
 
-def _pct(u: float) -> str:
-    if not math.isfinite(u):
-        return "n/a"
-    return f"{u:.0%}" if u >= 0.01 else f"{100 * u:.2g}%"
 
 
 def _design_name(result: SimResult) -> str:
@@ -212,11 +198,11 @@ def _latency_figure(result: SimResult, s: Series):
     ax.set_ylim(lo, hi)
     subs = (1.0, 2.0, 5.0) if math.log10(hi / lo) <= 3.2 else (1.0,)
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
-    ax.yaxis.set_major_formatter(FuncFormatter(_fmt_ms))
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt_ms))
     ax.yaxis.set_minor_formatter(NullFormatter())
     _shade_faults(ax, result)
     handles, labels = [], []
-    for f, colour in zip(s.flows, _colours(len(s.flows))):
+    for f, colour in zip(s.flows, colours(len(s.flows))):
         ax.plot(s.t, _positive_ms(f.p50), color=colour, linewidth=1.4, zorder=3)
         ax.plot(s.t, _positive_ms(f.p99), color=colour, linewidth=1.4, linestyle=DASH, zorder=3)
         handles.append(Line2D([], [], color=colour, linewidth=1.4))
@@ -252,7 +238,7 @@ def _traffic_figure(result: SimResult, s: Series):
     errs = errs[np.isfinite(errs)]
     bottom.set_ylim(0.0, min(1.0, max(0.05, float(errs.max()) * 1.2 if errs.size else 0.0)))
     handles, labels = [], []
-    for f, colour in zip(s.flows, _colours(len(s.flows))):
+    for f, colour in zip(s.flows, colours(len(s.flows))):
         top.plot(s.t, f.throughput, color=colour, linewidth=1.4, zorder=3)
         bottom.plot(s.t, f.error_rate, color=colour, linewidth=1.4, zorder=3)
         handles.append(Line2D([], [], color=colour, linewidth=1.4))
@@ -285,12 +271,12 @@ def _saturation_figure(result: SimResult, s: Series):
     for st in rest:
         ax.plot(s.t, 100 * np.minimum(st.saturation, SATURATION_CAP), color="#cfcfcf", linewidth=0.8, zorder=2)
     handles, labels = [], []
-    for st, colour in zip(named, _colours(len(named))):
+    for st, colour in zip(named, colours(len(named))):
         ax.plot(s.t, 100 * np.minimum(st.saturation, SATURATION_CAP), color=colour, linewidth=1.4, zorder=3,
                 clip_on=False)
         handles.append(Line2D([], [], color=colour, linewidth=1.4))
         labels.append(f"{st.name}: {st.servers} server{'s' if st.servers != 1 else ''}, "
-                      f"{_pct(st.steady)} after warm-up")
+                      f"{pct(st.steady)} after warm-up")
     ax.axhline(100 * ceiling, color="#c77c00", linewidth=1.2, linestyle=(0, (5, 3)), zorder=4)
     ax.axhline(100.0, color="#b00020", linewidth=1.2, zorder=4)
     key = [Line2D([], [], color="#c77c00", linewidth=1.2, linestyle=(0, (5, 3))),
@@ -308,61 +294,12 @@ def _saturation_figure(result: SimResult, s: Series):
     return fig
 
 
-def _is_ours(path: Path) -> bool:
-    with path.open("rb") as fh:
-        head = fh.read(1 << 16)
-    return MARK.encode() in head
-
-
 def plot(result: SimResult, out_dir: Path, formats=FORMATS) -> list[Path]:
     """Writes sim-latency, sim-traffic and sim-saturation, one file per format, into out_dir.
 
     Only these names are written; a file of that name that this function did not write is
     left alone (UsageError, before anything is written)."""
-    formats = tuple(formats)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise UsageError(f"unknown plot format {', '.join(map(str, bad)) or '(none)'}",
-                         f"choose from {','.join(FORMATS)}")
-    out_dir = Path(out_dir)
-    targets = [out_dir / f"{name}.{fmt}" for name in NAMES for fmt in FORMATS if fmt in formats]
-    for t in targets:
-        if t.is_symlink() or (t.exists() and not t.is_file()) or (t.is_file() and not _is_ours(t)):
-            raise UsageError(f"{t} exists and is not a plot tradeoff wrote; not overwriting it",
-                             "move it away or choose another plots directory")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} is not a directory", "choose a directory for the plots")
-
-    import io
-    import sys
-
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:
-        # the figures never go through pyplot; switching a live pyplot's backend would close its figures
-        matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     s = series(result)
-    rc = {"svg.hashsalt": "tradeoff", "svg.fonttype": "none", "font.family": "sans-serif",
-          "font.sans-serif": ["DejaVu Sans"], "font.size": 9, "axes.titlesize": 11, "figure.dpi": DPI,
-          "savefig.dpi": DPI}
-    rendered: dict[Path, bytes] = {}
-    with matplotlib.rc_context(rc):
-        for name, draw in (("sim-latency", _latency_figure), ("sim-traffic", _traffic_figure),
-                           ("sim-saturation", _saturation_figure)):
-            fig = draw(result, s)
-            FigureCanvasAgg(fig)
-            title = f"{MARK}: {name} of {_design_name(result)}"
-            for fmt in FORMATS:
-                if fmt not in formats:
-                    continue
-                meta = ({"Software": None, "Title": title} if fmt == "png"
-                        else {"Date": None, "Creator": None, "Title": title})
-                buf = io.BytesIO()
-                fig.savefig(buf, format=fmt, dpi=DPI, metadata=meta)
-                rendered[out_dir / f"{name}.{fmt}"] = buf.getvalue()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, data in rendered.items():
-        path.write_bytes(data)
-    return list(rendered)
+    return write_figures(out_dir, [(name, lambda draw=draw: draw(result, s)) for name, draw in (
+        ("sim-latency", _latency_figure), ("sim-traffic", _traffic_figure), ("sim-saturation", _saturation_figure))],
+        MARK, _design_name(result), formats)

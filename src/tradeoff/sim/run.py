@@ -345,9 +345,9 @@ def _unroll(ring: np.ndarray, head: np.ndarray, length: np.ndarray, n: int) -> n
     """Ring buffers (one per row) copied in order into wider rows starting at 0."""
     out = np.zeros((ring.shape[0], n), ring.dtype)
     cap = ring.shape[1]
-    for q in range(ring.shape[0]):
-        idx = (head[q] + np.arange(length[q])) % cap
-        out[q, : length[q]] = ring[q, idx]
+    for k in range(ring.shape[0]):
+        idx = (head[k] + np.arange(length[k])) % cap
+        out[k, : length[k]] = ring[k, idx]
     return out
 
 
@@ -462,7 +462,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     stack_i = np.zeros((R, depth, core.N_KI), i8)
     free_r = np.arange(R, dtype=i8)[::-1].copy()
     job_i = np.zeros((J, core.N_JI), i8)
-    job_f = np.zeros((J, 2), f8)
+    job_f = np.zeros((J, 1), f8)
     free_j = np.arange(J, dtype=i8)[::-1].copy()
     h_t = np.zeros(H, f8)
     h_i = np.zeros((H, 2), i8)
