@@ -157,6 +157,15 @@ def test_lognormal_service_mean_wait_is_pollaczek_khinchine():
     mean_wait_check(r.stations[0], 2.5 * MS)
 
 
+def test_a_component_s_own_distribution_wins_over_the_run_s():
+    # the design gives the station log-normal service with cv 0.5 while the run's default stays
+    # exponential: the same 2.5 ms Pollaczek-Khinchine wait as above, not M/M/1's 4 ms
+    d = design_with("mm1.design.yaml", "concurrency: 1", "concurrency: 1, distribution: lognormal, cv: 0.5")
+    r = run(d, 800.0)
+    assert r.distribution == "exponential"
+    mean_wait_check(r.stations[0], 2.5 * MS)
+
+
 # --- M/M/c/K --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("queue_limit", "expected"), [

@@ -378,6 +378,12 @@ class Backoff(str, Enum):
     exponential_jitter = "exponential_jitter"
 
 
+class ServiceDistribution(str, Enum):
+    exponential = "exponential"
+    lognormal = "lognormal"
+    deterministic = "deterministic"
+
+
 class Capacity(Element):
     """Capacity hints for one replica (else the knowledge base's per-node figures apply)."""
 
@@ -385,6 +391,10 @@ class Capacity(Element):
     service_time: Duration | None = Field(None, description="mean time to serve one request")
     concurrency: int | None = Field(None, strict=True, ge=1, description="requests one replica serves at once")
     queue_limit: int | None = Field(None, strict=True, ge=0, description="waiting requests before rejection")
+    distribution: ServiceDistribution | None = Field(None, description=(
+        "shape of the service time for the simulator (default exponential, as the capacity model assumes)"))
+    cv: float | None = Field(None, strict=False, gt=0, le=20, description=(
+        "coefficient of variation (standard deviation / mean) of a log-normal service time; default 1"))
     storage_per_node: Bytes | None = None
     memory_per_node: Bytes | None = None
     network_per_node: DataRate | None = None

@@ -48,6 +48,8 @@ class StationSpec:
     mean_read: float
     mean_write: float
     rate_limit: float = 0.0
+    distribution: str | None = None  # the design's capacity.distribution; None: the run's default
+    cv: float | None = None
 
 
 @dataclass
@@ -141,6 +143,9 @@ def build(model: CapacityModel) -> SimModel:
         stn = cm.station if cm is not None else None
         qlim = c.capacity.queue_limit if c.capacity and c.capacity.queue_limit is not None else -1
         rl = c.resilience.rate_limit.per_second() if c.resilience and c.resilience.rate_limit else 0.0
+        dist = c.capacity.distribution.value if c.capacity and c.capacity.distribution else None
+        cv = c.capacity.cv if c.capacity and c.capacity.cv is not None else None
+        first = len(stations)
         zones = c.zones or 1
         if c.kind is ComponentKind.external:
             if c.capacity and c.capacity.service_time:
@@ -168,6 +173,9 @@ def build(model: CapacityModel) -> SimModel:
             stations.append(StationSpec(c.id, c.id, c.replicas * conc, conc, 0, c.replicas, zones, qlim,
                                         stn.read_service, stn.write_service, rl))
             index[c.id] = (len(stations) - 1, len(stations) - 1, 0.0)
+
+        for st in stations[first:]:
+            st.distribution, st.cv = dist, cv
 
     through = bool(design.deep_dives and design.deep_dives.caching
                    and design.deep_dives.caching.policy is CachePolicy.through)

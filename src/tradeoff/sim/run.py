@@ -387,13 +387,16 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     f8, i8 = np.float64, np.int64
     # random draws come from the seeded generator in batches (numpy's ziggurat in C), which the
     # compiled loop consumes: exponentials, uniforms, and normals when service is log-normal
+    # each station's own distribution and cv where the design gives them, else the run's
+    st_dist = np.array([DISTRIBUTIONS[s.distribution or distribution] for s in model.stations], i8)
+    st_sigma = np.array([math.sqrt(math.log1p((s.cv if s.cv is not None else cv) ** 2)) for s in model.stations], f8)
     dr = np.zeros((3, DRAWS), f8)
     di = np.zeros(3, i8)
 
     def refill() -> None:
         rng.standard_exponential(out=dr[0])
         rng.random(out=dr[1])
-        if distribution == "lognormal":
+        if (st_dist == core.D_LOGNORMAL).any():
             rng.standard_normal(out=dr[2])
         di[:] = 0
 
@@ -434,8 +437,6 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     st_slotted = np.zeros(n_st, i8)
     st_slotted[fault_arrays[2][fault_arrays[1] <= core.F_REPLICA_UP]] = 1
     st_nbusy = np.zeros(n_st, i8)
-    st_dist = np.full(n_st, DISTRIBUTIONS[distribution], i8)
-    st_sigma = np.full(n_st, math.sqrt(math.log1p(cv * cv)), f8)
     n_br = len(model.breakers)
     br_state = np.zeros(max(n_br, 1), i8)
     br_until = np.zeros(max(n_br, 1), f8)
