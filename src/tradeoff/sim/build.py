@@ -23,7 +23,6 @@ import numpy as np
 from tradeoff.capacity.load import ASYNC_START, THINNING_KINDS, flows_of
 from tradeoff.capacity.model import CapacityModel
 from tradeoff.errors import UsageError
-from tradeoff.model import quantity as q
 from tradeoff.model.design import Backoff, CacheLayer, CachePolicy, Component, ComponentKind, Flow
 from tradeoff.sim import core
 
@@ -90,9 +89,6 @@ class SimModel:
     breakers: list[tuple[str, str]]  # (caller, callee) per breaker
     notes: list[str] = field(default_factory=list)
 
-    def station_of(self, component: str) -> list[int]:
-        return [i for i, s in enumerate(self.stations) if s.component == component]
-
     def arrays(self) -> dict[str, np.ndarray]:
         st, sp = self.stations, self.steps
         f8, i8 = np.float64, np.int64
@@ -123,7 +119,7 @@ class SimModel:
         }
 
 
-def _caller_policy(c: Component | None, through: bool) -> tuple[float, int, int, bool, bool]:
+def _caller_policy(c: Component | None) -> tuple[float, int, int, bool, bool]:
     res = c.resilience if c is not None else None
     if res is None:
         return 0.0, 0, core.B_NONE, False, False
@@ -215,7 +211,7 @@ def build(model: CapacityModel) -> SimModel:
             else:
                 station, alt, alt_p = r, (w if p > 0 else -1), p
         caller = caller_of(path + [cid])
-        timeout, retries, backoff, breaker, fallback = _caller_policy(comp(caller) if caller else None, through)
+        timeout, retries, backoff, breaker, fallback = _caller_policy(comp(caller) if caller else None)
         if timeout_override:
             timeout = timeout_override
         in_process = c is not None and c.kind is ComponentKind.cache and c.cache_layer is CacheLayer.local
@@ -342,9 +338,3 @@ def _check_attempts(steps: list[StepSpec]) -> None:
 
 def _anchored(f: Flow, flows: list[Flow]) -> bool:
     return any(g is not f and any(h.component == f.hops[0].component for h in g.hops[1:]) for g in flows)
-
-
-def describe_station(s: StationSpec) -> str:
-    if s.servers == 0:
-        return f"delay {q.fmt_seconds(s.mean_read)}"
-    return f"{s.replicas} x {s.concurrency} servers"

@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from tradeoff.capacity.scale import PCT_NAMES, targets_of
 from tradeoff.sim import core
 from tradeoff.sim.run import PERCENTILES, SATURATED, SimResult, percentile
@@ -223,11 +221,3 @@ def agreement(rep: SimReport, scale_report) -> Agreement:
             + (f"{sim_first} is offered the most ({rep.first.offered:.0%} of its servers)" if rep.first
                else "nothing is offered more than its ceiling"))
     return Agreement(first.component, first.multiplier, sim_first, agrees, text)
-
-
-def series_array(rep: SimReport) -> np.ndarray:
-    """Per window and class: throughput, error rate, p99."""
-    return np.array([[[f.throughput, f.error_rate, f.latency[0.99]] for f in w.flows] for w in rep.windows], float)
-
-
-__all__ = ["FlowRow", "StationRow", "WindowRow", "SimReport", "report", "agreement", "PERCENTILES"]
