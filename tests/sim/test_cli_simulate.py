@@ -61,6 +61,12 @@ def test_table_and_markdown_name_the_flows_and_components():
     (["--load", "lots"], "multiplier"),
     (["--profile", "sideways"], "load profile"),
     (["--service", "gamma"], "distribution"),
+    (["--fail", "zone=3"], "at most 1 zone"),
+    (["--fail", "zone=0"], "out of range"),
+    (["--fail", "api:replicas=9"], "api has 8 replica"),
+    (["--fail", "db:latency=x0"], "out of range"),
+    (["--fail", "db:latency=x-2"], "out of range"),
+    (["--fail", "db:errors=150%"], "fault"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message):
     r = _invoke(JACKSON, "--duration", "2s", *args) if "--duration" not in args else _invoke(JACKSON, *args)
@@ -158,3 +164,11 @@ def test_golden_signals_per_component_over_time_show_the_fault():
     assert all(w["components"]["api"]["throughput"] > 600 for w in during)
     flow = windows[30]["flows"]["get"]["latency_s"]
     assert flow["p50"] < flow["p95"] < flow["p99"]
+
+
+def test_a_scenario_with_an_impossible_fault_is_refused_before_running(tmp_path):
+    spec = tmp_path / "cases.yaml"
+    spec.write_text("duration: 5s\nloads: [1x]\nfaults:\n  far zone: ['zone=4']\n")
+    r = _invoke(JACKSON, "--scenarios", str(spec))
+    assert r.exit_code == 2
+    assert "at most 1 zone" in r.stderr and "Traceback" not in r.stderr

@@ -74,20 +74,27 @@ def parse_fault(text: str, duration: float) -> Fault:
         raise UsageError(f"fault {text!r} ends before it starts", hint=FAULT_HINT)
     try:
         if what == "zone" and comp is None:
-            return Fault("zone", None, float(int(val)), t0, t1)
-        if comp is None:
+            fault = Fault("zone", None, float(int(val)), t0, t1)
+        elif comp is None:
             raise UsageError(f"fault {text!r} names no component", hint=FAULT_HINT)
-        if what == "down" and val is None:
-            return Fault("down", comp, 0.0, t0, t1)
-        if what in ("replica", "replicas"):
-            return Fault("replicas", comp, float(int(val or 1)), t0, t1)
-        if what == "latency" and val:
-            return Fault("latency", comp, float(val.lstrip("x×")), t0, t1)
-        if what == "errors" and val:
-            return Fault("errors", comp, q.parse_fraction(val), t0, t1)
+        elif what == "down" and val is None:
+            fault = Fault("down", comp, 0.0, t0, t1)
+        elif what in ("replica", "replicas"):
+            fault = Fault("replicas", comp, float(int(val or 1)), t0, t1)
+        elif what == "latency" and val:
+            fault = Fault("latency", comp, float(val.lstrip("x×")), t0, t1)
+        elif what == "errors" and val:
+            fault = Fault("errors", comp, q.parse_fraction(val), t0, t1)
+        else:
+            raise UsageError(f"unknown fault {text!r}", hint=FAULT_HINT)
     except (ValueError, q.QuantityError):
         raise UsageError(f"cannot read the value of fault {text!r}", hint=FAULT_HINT) from None
-    raise UsageError(f"unknown fault {text!r}", hint=FAULT_HINT)
+    ok = {"zone": fault.value >= 1, "replicas": fault.value >= 1, "down": True,
+          "latency": math.isfinite(fault.value) and fault.value > 0, "errors": 0 <= fault.value <= 1}[fault.kind]
+    if not ok:
+        raise UsageError(f"fault {text!r}: {fault.value:g} is out of range",
+                         hint="zones and replicas count from 1; a latency factor is above 0; errors are 0-100%")
+    return fault
 
 
 # --- load profiles --------------------------------------------------------------------------
@@ -261,7 +268,7 @@ def _hist_mean(hist: np.ndarray) -> float:
 
 # --- running --------------------------------------------------------------------------------
 
-def _fault_events(model: SimModel, faults: list[Fault], duration: float) -> tuple[np.ndarray, ...]:
+def fault_events(model: SimModel, faults: list[Fault], duration: float) -> tuple[np.ndarray, ...]:
     ev: list[tuple[float, int, int, int, int, float]] = []  # (t, order, kind, station, replica, x)
     n = 0
 
@@ -272,7 +279,16 @@ def _fault_events(model: SimModel, faults: list[Fault], duration: float) -> tupl
             n += 1
 
     known = {s.component for s in model.stations}
+    zones = max((s.zones for s in model.stations), default=1)
     for f in faults:
+        if f.kind == "zone" and f.value > zones:
+            raise UsageError(f"fault zone={f.value:g}: the design's components span at most {zones} zone(s)",
+                             hint="zones count from 1; give components `zones:` to spread their replicas")
+        if f.kind == "replicas":
+            have = sum(s.replicas for s in model.stations if s.component == f.component)
+            if have and f.value > have:
+                raise UsageError(f"fault {f.component}:replicas={f.value:g}: {f.component} has {have} replica(s)",
+                                 hint=f"at most {have}; {f.component}:down takes them all")
         if f.component is not None and f.component not in known:
             comps = [c.id for c in model.capacity.design.components]
             if f.component not in comps:
@@ -411,7 +427,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     cls_fmax = np.full(n_cls, float(prof_f.max()), f8)
     cls_root = np.array([c.root for c in model.classes], i8)
 
-    fault_arrays = _fault_events(model, faults, duration)
+    fault_arrays = fault_events(model, faults, duration)
     st_alive_w = _alive_per_window(model, fault_arrays, duration, window, n_win)
     spans = np.minimum(window, duration - np.arange(n_win) * window)
 

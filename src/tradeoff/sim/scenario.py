@@ -106,6 +106,12 @@ def run_scenarios(model, cases: list[Case], jobs: int | None = None, *, design: 
     import multiprocessing
     import os
 
+    from tradeoff.sim.build import build
+    from tradeoff.sim.run import fault_events, parse_fault
+
+    sim = build(model)
+    for c in cases:  # a fault the design cannot have is refused here, before any process starts
+        fault_events(sim, [parse_fault(f, c.duration) for f in c.faults], c.duration)
     args = [(design, str(thresholds) if thresholds else None, str(knowledge) if knowledge else None, c)
             for c in cases]
     workers = min(len(cases), jobs or os.cpu_count() or 1)
