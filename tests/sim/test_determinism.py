@@ -81,3 +81,21 @@ def test_same_seed_same_arrays_in_a_fresh_process(first):
     got = subprocess.run([sys.executable, "-c", code, __file__], capture_output=True, text=True, check=True,
                          timeout=120)
     assert got.stdout.strip() == digest(first)
+
+
+def test_numba_is_left_as_it_was_for_other_code():
+    # the core is compiled without negative-index wraparound; numba's own behaviour for anyone
+    # else's code in the same process must be untouched afterwards
+    import numpy as np
+    from numba import njit
+    from numba.np import arrayobj
+
+    original = arrayobj.fix_integer_index
+    simulate(load_design(DESIGN), duration=1.0, seed=1)
+    assert arrayobj.fix_integer_index is original
+
+    @njit
+    def last(a, i):
+        return a[i]
+
+    assert last(np.arange(5), -1) == 4

@@ -29,6 +29,9 @@ Event kinds in the heap: a job's departure, a job's arrival after a network dela
 deadline, a retry after backoff. External arrivals and faults are kept outside the heap (a
 next-time per class, a sorted fault list), so W1 costs one heap push and pop per station visit.
 
+The loop only ever indexes its arrays from the front; run.py has numba compile it without
+negative-index wraparound (see run._front_indexing), which numba has no option for.
+
 Results are counts per time window: per class the outcomes and a log-binned latency histogram,
 per station arrivals, completions, busy time, rejections and a sojourn histogram. Percentiles
 read from the histograms have a relative error under half a bin (BINS_PER_DECADE).
