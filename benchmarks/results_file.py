@@ -20,3 +20,16 @@ def write_section(name: str, title: str, stamp: str, body: str, results: Path = 
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     results.write_text(text, encoding="utf-8")
+
+
+def table(head: list[str], rows: list[list[str]], md: bool) -> str:
+    """A Markdown table, or plain aligned columns for the terminal."""
+    if md:
+        out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(str(x).ljust(w) for x, w in zip(r, widths))
+
+    return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])

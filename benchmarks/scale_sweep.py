@@ -256,12 +256,7 @@ def _ratio(x: float | None, base: float | None) -> str:
 
 
 def _table(head: list[str], rows: list[list[str]], md: bool) -> str:
-    if md:
-        out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows])
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths))  # noqa: E731
-    return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
+    return results_file.table(head, rows, md)
 
 
 def render(s: dict, erl: list[dict], brk: dict, md: bool) -> str:

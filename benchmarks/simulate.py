@@ -34,6 +34,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
+sys.path.insert(0, str(HERE))
+
+import results_file  # noqa: E402
 
 TOOLS = ("tradeoff", "ciw", "simpy")
 W1 = {"rate": 1000.0, "servers": {"lb": 2, "api": 8, "cache": 4, "db": 4},
@@ -198,12 +201,7 @@ def _ratio(x: float) -> str:
 
 
 def _table(head: list[str], rows: list[list[str]], md: bool) -> str:
-    if md:
-        out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows])
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths))  # noqa: E731
-    return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
+    return results_file.table(head, rows, md)
 
 
 def verdicts(res: dict) -> list[tuple[str, bool | None]]:
@@ -277,9 +275,6 @@ def render(res: dict, md: bool) -> str:
 
 
 def write_section(body: str, stamp: str) -> None:
-    sys.path.insert(0, str(HERE))
-    import results_file
-
     results_file.write_section("simulate", "Simulator: W1 against Ciw and SimPy (benchmarks/simulate.py)", stamp, body, RESULTS)
 
 

@@ -4,12 +4,11 @@ closed forms, and a design with no latency targets."""
 from __future__ import annotations
 
 import math
-import struct
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from tests.plot_files import png_size, svg_texts
 from tradeoff.capacity.latency import request_flows
 from tradeoff.capacity.model import build
 from tradeoff.capacity.plots import DPI, SIZE_IN, latency_curves, plot, utilisation_curves
@@ -33,19 +32,6 @@ def mm1():
     return sweep(build(load_design(FIXTURES / "mm1.design.yaml")), (1.0,))
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert (length, kind) == (13, b"IHDR")
-    return struct.unpack(">II", data[16:24])
-
-
-def _svg_texts(path: Path) -> str:
-    root = ET.parse(path).getroot()
-    assert root.tag == f"{SVG}svg"
-    return "\n".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
-
-
 def test_writes_the_four_files(url_shortener, tmp_path):
     paths = plot(url_shortener, tmp_path / "plots")
     assert [p.name for p in paths] == NAMES
@@ -64,7 +50,7 @@ def test_png_is_valid_and_of_the_fixed_size(url_shortener, tmp_path):
     from PIL import Image  # matplotlib's own dependency
 
     for path in plot(url_shortener, tmp_path, formats=("png",)):
-        assert _png_size(path.read_bytes()) == (round(SIZE_IN[0] * DPI), round(SIZE_IN[1] * DPI))
+        assert png_size(path.read_bytes()) == (round(SIZE_IN[0] * DPI), round(SIZE_IN[1] * DPI))
         with Image.open(path) as im:
             im.verify()
 
@@ -72,12 +58,12 @@ def test_png_is_valid_and_of_the_fixed_size(url_shortener, tmp_path):
 def test_svg_parses_and_names_every_flow(url_shortener, tmp_path):
     paths = plot(url_shortener, tmp_path, formats=("svg",))
     assert [p.name for p in paths] == ["scale-latency.svg", "scale-utilisation.svg"]
-    text = _svg_texts(tmp_path / "scale-latency.svg")
+    text = svg_texts(tmp_path / "scale-latency.svg")
     flows = [f.id for f, _ in request_flows(url_shortener.model)]
     assert flows == ["read-redirect", "read-stats", "read-web-app", "write-shorten"]
     for fid in flows:  # read-web-app has no station of ours: named as not drawn
         assert fid in text, fid
-    util = _svg_texts(tmp_path / "scale-utilisation.svg")
+    util = svg_texts(tmp_path / "scale-utilisation.svg")
     assert "max_utilisation ceiling (70%)" in util and "redirect-service" in util
 
 
@@ -89,7 +75,7 @@ def test_design_without_latency_targets_still_plots(tmp_path):
     assert not [b for b in report.breaks if b.kind == "slo"]
     paths = plot(report, tmp_path)
     assert [p.name for p in paths] == NAMES
-    assert "get-path" in _svg_texts(tmp_path / "scale-latency.svg")
+    assert "get-path" in svg_texts(tmp_path / "scale-latency.svg")
 
 
 def test_mm1_curve_matches_the_closed_form(mm1):

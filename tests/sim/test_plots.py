@@ -4,13 +4,12 @@ foreign file, and the per-window series against a hand-made result and the Jacks
 from __future__ import annotations
 
 import math
-import struct
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.plot_files import png_size, svg_texts
 from tradeoff.errors import UsageError
 from tradeoff.io.load import load_design
 from tradeoff.sim import core
@@ -29,19 +28,6 @@ FAULT = (8.0, 12.0)  # db down: the 20% of requests that call it fail
 def jackson():
     design = load_design(JACKSON)
     return simulate(design, duration=DURATION, seed=1, faults=[parse_fault("db:down@8s-12s", DURATION)])
-
-
-def _png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert (length, kind) == (13, b"IHDR")
-    return struct.unpack(">II", data[16:24])
-
-
-def _svg_texts(path: Path) -> str:
-    root = ET.parse(path).getroot()
-    assert root.tag == f"{SVG}svg"
-    return "\n".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
 
 
 def _bin_of(seconds: float) -> int:
@@ -70,7 +56,7 @@ def test_png_is_valid_and_of_the_fixed_size(jackson, tmp_path):
     paths = plot(jackson, tmp_path, formats=("png",))
     assert [p.name for p in paths] == ["sim-latency.png", "sim-traffic.png", "sim-saturation.png"]
     for path in paths:
-        assert _png_size(path.read_bytes()) == (round(SIZE_IN[0] * DPI), round(SIZE_IN[1] * DPI))
+        assert png_size(path.read_bytes()) == (round(SIZE_IN[0] * DPI), round(SIZE_IN[1] * DPI))
         with Image.open(path) as im:
             im.verify()
 
@@ -79,10 +65,10 @@ def test_svg_names_flows_stations_faults_and_the_ceiling(jackson, tmp_path):
     plot(jackson, tmp_path, formats=("svg",))
     fault = jackson.faults[0].describe()
     assert fault == "db: down 8 s-12 s"
-    latency = _svg_texts(tmp_path / "sim-latency.svg")
+    latency = svg_texts(tmp_path / "sim-latency.svg")
     assert "get" in latency and fault in latency and "p99" in latency
-    assert fault in _svg_texts(tmp_path / "sim-traffic.svg")
-    sat = _svg_texts(tmp_path / "sim-saturation.svg")
+    assert fault in svg_texts(tmp_path / "sim-traffic.svg")
+    sat = svg_texts(tmp_path / "sim-saturation.svg")
     for station in ("api", "db", "lb", "cache"):
         assert station in sat, station
     assert "max_utilisation ceiling (70%)" in sat and fault in sat
