@@ -441,6 +441,38 @@ def simulate(
 
 @app.command()
 @handles_errors
+def whatif(
+    design: str = DESIGN_ARG,
+    set_: list[str] = typer.Option([], "--set", help="PATH=VALUE, repeatable, e.g. requirements.users.dau=1B"),
+    change: Optional[Path] = typer.Option(None, "--change", help="YAML file of a named change: "
+                                                                 "{name: ..., set: {PATH: VALUE, ...}}"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+) -> None:
+    """A changed constraint: apply PATH=VALUE edits, then trace the impact: the numbers that move,
+    the components affected and not, the decisions to re-examine, the findings that appear or go
+    away, and what breaks now."""
+    from tradeoff.errors import UsageError
+    from tradeoff.examples import resolve
+    from tradeoff.render import whatif as render
+    from tradeoff.whatif.apply import apply, load_change, parse_edit
+    from tradeoff.whatif.trace import trace
+
+    edits = [parse_edit(t) for t in set_]
+    if change is not None:
+        edits = load_change(change) + edits
+    if not edits:
+        raise UsageError("no change given", "add --set PATH=VALUE or --change FILE")
+    path = Path(resolve(design))
+    before, after = apply(path, edits)
+    impact = trace(before, after, edits, table=_table(thresholds))
+    text = {Format.json: render.to_json, Format.md: render.to_markdown}.get(format, render.to_text)(impact)
+    _write_or_print(text, output, path)
+
+
+@app.command()
+@handles_errors
 def draw(
     design: str = DESIGN_ARG,
     format: str = typer.Option("excalidraw,svg,png,mermaid", "--format", "-f",

@@ -289,6 +289,12 @@ def load_design_text(text: str, file: str = "<design>") -> Design:
         data, source = parse_yaml(text, file)
     except DesignError as exc:
         raise DesignErrors([exc]) from None
+    return design_from_data(data, source, text, file)
+
+
+def design_from_data(data: Any, source: SourceMap, text: str, file: str) -> Design:
+    """Validate parsed YAML data (perhaps edited since, as `whatif` does) into a Design; errors
+    point into `source`, the positions of the text it was parsed from."""
     if not isinstance(data, dict):
         raise DesignErrors([SchemaError("a design is a mapping of sections (name, requirements, estimates, ...)",
                                         _clamp(source.find(()) or Position(file, 1, 1), text),
