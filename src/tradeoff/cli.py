@@ -446,6 +446,9 @@ def whatif(
     set_: list[str] = typer.Option([], "--set", help="PATH=VALUE, repeatable, e.g. requirements.users.dau=1B"),
     change: Optional[Path] = typer.Option(None, "--change", help="YAML file of a named change: "
                                                                  "{name: ..., set: {PATH: VALUE, ...}}"),
+    replay: Optional[str] = typer.Option(None, "--replay", help="the id of a change recorded in the design's "
+                                                                "changes section: apply its set, compare with "
+                                                                "what it records as affected"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
@@ -456,17 +459,22 @@ def whatif(
     from tradeoff.errors import UsageError
     from tradeoff.examples import resolve
     from tradeoff.render import whatif as render
-    from tradeoff.whatif.apply import apply, load_change, parse_edit
+    from tradeoff.whatif.apply import apply, load_change, parse_edit, recorded
     from tradeoff.whatif.trace import trace
 
+    path = Path(resolve(design))
     edits = [parse_edit(t) for t in set_]
     if change is not None:
         edits = load_change(change) + edits
+    record = None
+    if replay is not None:
+        record, replayed = recorded(_load(design), replay)
+        edits = replayed + edits
     if not edits:
-        raise UsageError("no change given", "add --set PATH=VALUE or --change FILE")
-    path = Path(resolve(design))
+        raise UsageError("no change given", "add --set PATH=VALUE, --change FILE or --replay CHANGE_ID")
     before, after = apply(path, edits)
     impact = trace(before, after, edits, table=_table(thresholds))
+    impact.recorded = record
     text = {Format.json: render.to_json, Format.md: render.to_markdown}.get(format, render.to_text)(impact)
     _write_or_print(text, output, path)
 

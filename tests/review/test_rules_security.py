@@ -75,3 +75,36 @@ def test_sec_012_clients_without_auth():
     silent(dd + "  api_design: {auth: bearer tokens at the gateway}\n", "SEC-012")
     silent(BASE + FULL, "SEC-012")
     silent(dd.replace("{id: app, kind: client}, ", ""), "SEC-012")
+
+
+RESIDENCY = """
+name: t
+requirements:
+  use_cases: [{id: post, name: Post}]
+  non_functional:
+    compliance: [{id: eu-residency, regime: GDPR, requirement: EU users' data stays in the EU}]
+architecture:
+  components:
+    - {id: app, kind: client}
+    - {id: api, kind: service}
+    - {id: db, kind: data_store, storage: relational, regions: 2}
+    - {id: edge, kind: cdn}
+    - {id: mailer, kind: external}
+    - {id: memo, kind: cache, cache_layer: local}
+"""
+
+
+def test_sec_013_residency_names_every_holder_that_does_not_say_where():
+    found = fires(RESIDENCY, "SEC-013")
+    by = {f.element: f.message for f in found}
+    assert set(by) == {"db", "edge", "mailer"}  # not the service, not the client, not an in-process cache
+    assert "replicated across 2 regions" in by["db"]
+    assert "edge locations worldwide" in by["edge"]
+    assert "third party" in by["mailer"]
+    assert all("eu-residency" in m for m in by.values())
+    placed = RESIDENCY.replace("regions: 2}", "regions: 2, notes: eu-west-1 and eu-central-1 only}")
+    assert {f.element for f in fires(placed, "SEC-013")} == {"edge", "mailer"}
+    # "let us" is no place; a region is
+    assert "db" in {f.element for f in fires(RESIDENCY.replace("regions: 2}", "regions: 2, notes: lets us scale}"),
+                                               "SEC-013")}
+    silent(RESIDENCY.replace("EU users' data stays in the EU", "erase on request"), "SEC-013")

@@ -54,7 +54,12 @@ def test_a_tighter_latency_target_affects_exactly_that_use_case_s_request_path()
             and design.architecture.component(f.hops[0].component).kind.value not in ("worker", "queue",
                                                                                        "event_stream", "scheduler")
             for h in f.hops} - off_clock
-    assert set(imp.affected) == path
+    # the request path is affected; beyond it, only components a newly raised finding names (a
+    # 5 ms target makes the gateway's extra hop and an object store on the path questionable)
+    by_id = {c.id: c for c in imp.components}
+    assert path <= set(imp.affected)
+    assert all(r.startswith("new finding") for cid in set(imp.affected) - path for r in by_id[cid].reasons)
+    assert {c for c in imp.affected if c not in path} == {f.element for f in imp.findings_new} & set(by_id) - path
     assert imp.numbers == []  # no estimate depends on a latency target
     traced = {d.id for d in design.decisions if "lat-redirect" in d.traces_to}
     assert traced and traced <= {d for d, _ in imp.decisions}
@@ -108,3 +113,40 @@ def test_bad_changes_are_one_line_with_a_hint_and_exit_2(args, message):
     assert r.exit_code == 2
     assert message in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_residency_constraint_affects_every_component_that_keeps_or_passes_on_data():
+    imp = _impact("url-shortener", ["requirements.non_functional.compliance+={id: eu-residency, regime: GDPR, "
+                                    "requirement: EU users' data stays in the EU}"])
+    # by hand from the example: its stores (url-store, stats-store, click-archive), its shared
+    # cache (url-cache; redirect-local-cache is in-process), its stream and dead-letter queue
+    # (click-stream, click-dlq), its CDN, and the third party it sends URLs to (safe-browsing);
+    # none of them says where it runs
+    assert set(imp.affected) == {"url-store", "stats-store", "click-archive", "url-cache", "click-stream",
+                                 "click-dlq", "cdn", "safe-browsing"}
+    assert {f.code for f in imp.findings_new} == {"SEC-013"}
+    assert imp.numbers == []
+
+
+def test_multi_region_affects_the_components_it_spreads_and_the_decisions_on_them():
+    imp = _impact("chat", ["architecture.components.message-store.regions=3",
+                           "architecture.components.chat-service.regions=3"])
+    assert imp.affected == ["chat-service", "message-store"]
+    design = load_design(example_path("chat"))
+    on_them = {d.id for d in design.decisions if d.choice and d.choice.component in ("message-store", "chat-service")}
+    assert on_them and {d for d, _ in imp.decisions} == on_them
+
+
+def test_replaying_a_recorded_change_sets_the_trace_beside_its_record():
+    r = runner.invoke(app, ["whatif", "chat", "--replay", "eu-data-residency", "-f", "json"])
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    design = load_design(example_path("chat"))
+    (change,) = [c for c in design.changes if c.id == "eu-data-residency"]
+    edited = {p.split(".")[2] for p in change.set if p.startswith("architecture.components.")}
+    assert set(d["affected"]) == edited  # regions edits only: no load or latency moves
+    rec = d["against_record"]
+    assert rec["recorded_not_traced"] == sorted(set(change.affected) - edited)
+    assert rec["recorded_unaffected_but_affected"] == []
+    bad = runner.invoke(app, ["whatif", "chat", "--replay", "nope"])
+    assert bad.exit_code == 2 and "eu-data-residency" in bad.stderr

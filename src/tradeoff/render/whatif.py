@@ -46,6 +46,18 @@ def lines(imp: Impact, shown: int | None = SHOWN) -> list[str]:
     out.append(f"Affected components ({len(imp.affected)}):" if imp.affected else "No component is affected.")
     out += [f"  {c.id}: {'; '.join(c.reasons)}" for c in imp.components if c.affected]
     out.append("Unaffected: " + (", ".join(imp.unaffected) or "none"))
+    cmp = imp.against_record()
+    if cmp is not None:
+        extra, untraced, contradicted = cmp
+        out.append(f"Against the recorded revision {imp.recorded.id}:")
+        if not (extra or untraced or contradicted):
+            out.append("  traced and recorded alike")
+        if extra:
+            out.append("  affected, not in its record: " + ", ".join(extra))
+        if untraced:
+            out.append("  recorded as affected, no analysis shows why (the record's own reasoning): " + ", ".join(untraced))
+        if contradicted:
+            out.append("  recorded as unaffected, but affected: " + ", ".join(contradicted))
     out.append("")
     if imp.decisions:
         out.append("Decisions to re-examine:")
@@ -94,6 +106,9 @@ def to_dict(imp: Impact) -> dict[str, Any]:
         "affected": {c.id: c.reasons for c in imp.components if c.affected},
         "unaffected": imp.unaffected,
         "decisions": [{"id": d, "why": why} for d, why in imp.decisions],
+        "against_record": None if imp.against_record() is None else dict(zip(
+            ("affected_not_recorded", "recorded_not_traced", "recorded_unaffected_but_affected"),
+            imp.against_record())),
         "breaks_first": {"before": brk(imp.first_before), "after": brk(imp.first_after)},
         "past_a_limit": {fmt_x(m): {"before": imp.broken_before.get(m, []), "after": imp.broken_after.get(m, [])}
                          for m in sorted(set(imp.broken_before) | set(imp.broken_after))},

@@ -20,28 +20,32 @@ from pydantic import BaseModel, ConfigDict, Field
 from tradeoff.errors import UsageError
 from tradeoff.model.design import Design
 
-HINT = "write PATH=VALUE, e.g. requirements.users.dau=1B or architecture.components.db.replicas=6"
+HINT = ("write PATH=VALUE, e.g. requirements.users.dau=1B or architecture.components.db.replicas=6, "
+        "or PATH+=VALUE to add to a list")
 
 
 @dataclass(frozen=True)
 class Edit:
     path: str
     value: Any
+    append: bool = False  # PATH+=VALUE: add VALUE to the list at PATH
 
     def __str__(self) -> str:
-        return f"{self.path}={yaml.safe_dump(self.value, default_flow_style=True).strip().removesuffix('...').strip()}"
+        shown = yaml.safe_dump(self.value, default_flow_style=True, width=1 << 16).strip().removesuffix("...").strip()
+        return f"{self.path}{'+=' if self.append else '='}{shown}"
 
 
 def parse_edit(text: str) -> Edit:
     path, eq, value = text.partition("=")
-    path = path.strip()
+    append = path.endswith("+")
+    path = path.removesuffix("+").strip()
     if not eq or not path or any(not p for p in path.split(".")):
         raise UsageError(f"--set {text!r}: not PATH=VALUE", HINT)
     try:
         parsed = yaml.safe_load(value) if value.strip() else None
     except yaml.YAMLError:
         parsed = value.strip()  # not YAML: take it as text
-    return Edit(path, parsed)
+    return Edit(path, parsed, append)
 
 
 def _apply(data: dict, edit: Edit) -> None:
@@ -53,6 +57,13 @@ def _apply(data: dict, edit: Edit) -> None:
         last = i == len(parts) - 1
         if isinstance(node, dict):
             key = parts[i]
+            if last and edit.append:
+                if node.get(key) is None:
+                    node[key] = []
+                if not isinstance(node[key], list):
+                    raise UsageError(f"--set {edit.path}+=: '{edit.path}' is not a list", "use = to replace a value")
+                node[key].append(copy.deepcopy(edit.value))
+                return
             if last:
                 node[key] = copy.deepcopy(edit.value)
                 return
@@ -117,3 +128,14 @@ def load_change(path: Path) -> list[Edit]:
         raise UsageError(f"cannot read change file {path}: {exc.strerror}", "give a YAML file with name and set") from None
     spec = parse_model(ChangeFile, text, str(path), "a change file has name, constraint and set: {PATH: VALUE}")
     return [Edit(k, v) for k, v in spec.set.items()]
+
+
+def recorded(design: Design, change_id: str):
+    """A change recorded in the design's `changes` section, and its edits."""
+    ch = next((c for c in design.changes if c.id == change_id), None)
+    if ch is None:
+        have = ", ".join(c.id for c in design.changes) or "none"
+        raise UsageError(f"--replay {change_id}: the design records no such change", f"recorded changes: {have}")
+    if not ch.set:
+        raise UsageError(f"--replay {change_id}: the change records no `set` edits", "add set: {PATH: VALUE} to it")
+    return ch, [Edit(k, v) for k, v in ch.set.items()]

@@ -65,6 +65,15 @@ class Impact:
     first_after: Break | None
     broken_before: dict[float, list[str]] = field(default_factory=dict)  # multiplier -> components past a limit
     broken_after: dict[float, list[str]] = field(default_factory=dict)
+    recorded: object | None = None  # the design's recorded Change this replays, if any
+
+    def against_record(self) -> tuple[list[str], list[str], list[str]] | None:
+        """For a replayed change: (traced but not recorded as affected, recorded as affected but not
+        traced, recorded as unaffected but traced)."""
+        if self.recorded is None:
+            return None
+        rec_a, rec_u, got = set(self.recorded.affected), set(self.recorded.unaffected), set(self.affected)
+        return sorted(got - rec_a), sorted(rec_a - got), sorted(rec_u & got)
 
     @property
     def affected(self) -> list[str]:
@@ -188,9 +197,16 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
                     why = f"on {uc}'s path, whose {what} changed"
                     if why not in on_path.setdefault(h.component, []):
                         on_path[h.component].append(why)
+    fb, fa = _findings(reviews[0]), _findings(reviews[1])
+    new = [v for k, v in fa.items() if k not in fb]
+    gone = [v for k, v in fb.items() if k not in fa]
+    flagged: dict[str, list[str]] = {}
+    for f in new:
+        if f.element in ids_a:
+            flagged.setdefault(f.element, []).append(f"new finding {f.code}")
     components = []
     for cid in [c.id for c in after.components] + sorted(ids_b - ids_a):
-        reasons = list(edited_components.get(cid, [])) + on_path.get(cid, [])
+        reasons = list(edited_components.get(cid, [])) + on_path.get(cid, []) + flagged.get(cid, [])
         cm_b, cm_a = models[0].components.get(cid), models[1].components.get(cid)
         if cm_b is None:
             reasons.append("new component")
@@ -227,9 +243,6 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
         if why:
             decisions.append((d.id, "; ".join(why)))
 
-    fb, fa = _findings(reviews[0]), _findings(reviews[1])
-    new = [v for k, v in fa.items() if k not in fb]
-    gone = [v for k, v in fb.items() if k not in fa]
     return Impact(edits, after.name, numbers, components, decisions, new, gone, sweeps[0].first, sweeps[1].first,
                   _broken(sweeps[0]), _broken(sweeps[1]))
 

@@ -3,7 +3,9 @@ rate limiting, PII handling; escalated where the requirements state a compliance
 
 from __future__ import annotations
 
-from tradeoff.model.design import ComponentKind
+import re
+
+from tradeoff.model.design import CacheLayer, ComponentKind
 from tradeoff.review.engine import Hit, rule
 from tradeoff.review.presence import presence
 
@@ -11,6 +13,16 @@ P_AUTH = "Security: AuthN/AuthZ (OAuth, JWT, RBAC)"
 P_ENC = "Security: encryption at rest and in transit"
 P_INPUT = "Security: input validation, rate limiting"
 P_PII = "Security: PII handling"
+
+#: a compliance item about where data may be: residency, localisation, sovereignty, "stays in the EU"
+_RESIDENCY = re.compile(r"\b(residen(?:cy|t|ce)|locali[sz]ation|sovereign(?:ty)?|in[- ]region|"
+                        r"(?:stay|stays|remain|remains|kept|stored|hosted)\s+(?:only\s+)?(?:in|within)\b)",
+                        re.IGNORECASE)
+#: a component's own text that says where it runs (a region name or code, or an in-region promise)
+_WHERE = re.compile(r"\b(?:(?i:regions?|in[- ]region)|EU|EEA|UK|US|[a-z]{2}-[a-z]+-\d)\b")
+#: kinds that keep or pass on copies of the data
+_HOLDERS = frozenset({ComponentKind.data_store, ComponentKind.cache, ComponentKind.queue, ComponentKind.event_stream,
+                      ComponentKind.cdn, ComponentKind.external})
 
 
 def _dive(ctx):
@@ -156,3 +168,39 @@ def clients_without_auth(ctx):
         return
     clients = [c.id for c in ctx.components if c.kind is ComponentKind.client]
     yield Hit(ctx.dd, f"clients ({', '.join(clients)}) call the system but no deep dive states how they authenticate")
+
+
+def _residency(ctx) -> list:
+    return [c for c in _compliance(ctx) if _RESIDENCY.search(f"{c.regime or ''} {c.requirement}")]
+
+
+@rule("SEC-013", "Data residency stated; where this component keeps data is not", severity="warning",
+      playbook=P_PII,
+      why="A residency requirement binds every copy: the stores and their replicas, the caches, the queues and "
+          "streams that carry the data, a CDN's edge caches worldwide, and any third party it is sent to. A "
+          "component that does not say where it runs is where the constraint is broken unnoticed.",
+      fix="Say in the component's notes where it runs and where its copies go (e.g. eu-west-1 and eu-central-1 "
+          "only); keep personal data off a global CDN or limit it to in-region points of presence; check a third "
+          "party's processing region, or keep the data from it.",
+      bad="compliance: [{id: residency, requirement: EU users' data stays in the EU}]\n"
+          "components: [{id: db, kind: data_store, storage: relational}]",
+      good="components: [{id: db, kind: data_store, storage: relational, notes: eu-west-1 only, replica in eu-central-1}]")
+def residency_unplaced(ctx):
+    items = _residency(ctx)
+    if not items:
+        return
+    ids = ", ".join(i.id for i in items)
+    for c in ctx.components:
+        if c.kind not in _HOLDERS or (c.kind is ComponentKind.cache and c.cache_layer is CacheLayer.local):
+            continue
+        if _WHERE.search(" ".join(filter(None, (c.notes, c.technology, c.holds, c.responsibility)))):
+            continue
+        if c.kind is ComponentKind.cdn:
+            what = "keeps copies in edge locations worldwide"
+        elif c.kind is ComponentKind.external:
+            what = "is a third party the data is sent to"
+        elif c.regions and c.regions > 1:
+            what = f"is replicated across {c.regions} regions"
+        else:
+            what = "keeps data"
+        yield Hit(c, f"{c.id} {what}, and the design does not say where, under {ids}")
