@@ -449,6 +449,11 @@ def whatif(
     replay: Optional[str] = typer.Option(None, "--replay", help="the id of a change recorded in the design's "
                                                                 "changes section: apply its set, compare with "
                                                                 "what it records as affected"),
+    record: Optional[str] = typer.Option(None, "--record", help="add the change to the design's changes "
+                                                                "section as a revision with this id (nothing "
+                                                                "already in the file is touched)"),
+    diff: Optional[str] = typer.Option(None, "--diff", help="A..B: the impact of going from revision A to B "
+                                                            "(base, or a recorded change's id)"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
@@ -463,18 +468,39 @@ def whatif(
     from tradeoff.whatif.trace import trace
 
     path = Path(resolve(design))
+    if diff is not None:
+        from tradeoff.whatif.record import diff as diff_revisions
+
+        a, sep, b = diff.partition("..")
+        if not sep or not a or not b:
+            raise UsageError(f"--diff {diff!r}: not A..B", "e.g. --diff base..eu-data-residency")
+        impact = diff_revisions(path, a, b, table=_table(thresholds))
+        text = {Format.json: render.to_json, Format.md: render.to_markdown}.get(format, render.to_text)(impact)
+        _write_or_print(text, output, path)
+        return
     edits = [parse_edit(t) for t in set_]
+    constraint = "; ".join(set_)
     if change is not None:
-        edits = load_change(change) + edits
-    record = None
+        constraint, from_file = load_change(change)
+        edits = from_file + edits
+    replayed_change = None
     if replay is not None:
-        record, replayed = recorded(_load(design), replay)
+        replayed_change, replayed = recorded(_load(design), replay)
         edits = replayed + edits
     if not edits:
         raise UsageError("no change given", "add --set PATH=VALUE, --change FILE or --replay CHANGE_ID")
     before, after = apply(path, edits)
     impact = trace(before, after, edits, table=_table(thresholds))
-    impact.recorded = record
+    impact.recorded = replayed_change
+    if record is not None:
+        from tradeoff.examples import is_bundled
+        from tradeoff.whatif.record import change_item, record as record_change
+
+        if is_bundled(path):
+            raise UsageError("--record writes into the design file; the bundled examples are read-only",
+                             "copy it first: tradeoff new or cp, then record into your copy")
+        record_change(path, change_item(record, constraint, impact))
+        sys.stderr.write(f"recorded change {record} in {path}\n")
     text = {Format.json: render.to_json, Format.md: render.to_markdown}.get(format, render.to_text)(impact)
     _write_or_print(text, output, path)
 

@@ -26,3 +26,11 @@ def resolve(design: str | Path) -> Path:
     if not path.exists() and str(design) in list_examples():
         return example_path(str(design))
     return path
+
+
+def is_bundled(path: str | Path) -> bool:
+    """Whether a path is one of the bundled examples (which tradeoff never writes into)."""
+    try:
+        return Path(path).resolve().parent == example_dir().resolve()
+    except OSError:
+        return False

@@ -118,8 +118,9 @@ class ChangeFile(BaseModel):
     set: dict[str, Any] = Field(min_length=1)
 
 
-def load_change(path: Path) -> list[Edit]:
-    """The edits of a change file (errors with file:line like a design file's)."""
+def load_change(path: Path) -> tuple[str, list[Edit]]:
+    """The constraint (else the name) and the edits of a change file (errors with file:line like a
+    design file's)."""
     from tradeoff.io.load import parse_model
 
     try:
@@ -127,7 +128,7 @@ def load_change(path: Path) -> list[Edit]:
     except OSError as exc:
         raise UsageError(f"cannot read change file {path}: {exc.strerror}", "give a YAML file with name and set") from None
     spec = parse_model(ChangeFile, text, str(path), "a change file has name, constraint and set: {PATH: VALUE}")
-    return [Edit(k, v) for k, v in spec.set.items()]
+    return spec.constraint or spec.name, [Edit(k, v) for k, v in spec.set.items()]
 
 
 def recorded(design: Design, change_id: str):
