@@ -454,6 +454,9 @@ def whatif(
                                                                 "already in the file is touched)"),
     diff: Optional[str] = typer.Option(None, "--diff", help="A..B: the impact of going from revision A to B "
                                                             "(base, or a recorded change's id)"),
+    canvas: Optional[Path] = typer.Option(None, "--canvas", help="also write the revised canvas (STEM.excalidraw, "
+                                                                ".svg, .png, .mmd) with the old approach "
+                                                                "crossed out beside the new"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
@@ -492,6 +495,15 @@ def whatif(
     before, after = apply(path, edits)
     impact = trace(before, after, edits, table=_table(thresholds))
     impact.recorded = replayed_change
+    if canvas is not None:
+        from tradeoff.render.draw import draw as draw_canvas, write as write_canvas
+        from tradeoff.whatif.record import revision_of
+
+        title = replayed_change.constraint if replayed_change is not None and not set_ and change is None \
+            else constraint
+        drawing = draw_canvas(after, revision=revision_of(path, impact, title))
+        for written in write_canvas(drawing, canvas, protect=path):
+            sys.stderr.write(f"wrote {written}\n")
     if record is not None:
         from tradeoff.examples import is_bundled
         from tradeoff.whatif.record import change_item, record as record_change

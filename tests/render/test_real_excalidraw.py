@@ -77,3 +77,16 @@ def test_label_widths_match_the_browser_measure(excalidraw):
 
 def test_fractional_indices_match_the_library(excalidraw):
     assert excalidraw.fractional_keys(4000) == [fractional_index(i) for i in range(4000)]
+
+
+def test_a_revised_canvas_with_crossed_out_text_loads_unchanged(excalidraw):
+    # whatif's canvas: the Revision frame draws each old approach with a line element across it
+    from tradeoff.examples import example_path
+    from tradeoff.render.canvas import Revision
+
+    rev = Revision("Messages of EU users stay in the EU", [("message-store.regions: (not set)",
+                                                           "message-store.regions: 2")], ["message-store"], ["ws-lb"])
+    scene = json.loads(draw(load_design(example_path("chat")), ["excalidraw"], revision=rev).outputs["excalidraw"])
+    strikes = [e for e in scene["elements"] if e["type"] == "line"]
+    assert strikes and all(e["customData"]["tradeoff"]["strikes"].startswith("revision:old") for e in strikes)
+    assert excalidraw.check_scene(scene) == []

@@ -150,3 +150,21 @@ def test_replaying_a_recorded_change_sets_the_trace_beside_its_record():
     assert rec["recorded_unaffected_but_affected"] == []
     bad = runner.invoke(app, ["whatif", "chat", "--replay", "nope"])
     assert bad.exit_code == 2 and "eu-data-residency" in bad.stderr
+
+
+def test_the_revised_canvas_crosses_out_the_old_value_beside_the_new(tmp_path):
+    stem = tmp_path / "out" / "revised"  # a folder that does not exist yet is made
+    args = ["whatif", "url-shortener", "--set", "architecture.components.redirect-service.replicas=24",
+            "--canvas", str(stem)]
+    assert runner.invoke(app, args).exit_code == 0
+    first = {p.name: p.read_bytes() for p in stem.parent.iterdir()}
+    assert set(first) == {"revised.excalidraw", "revised.svg", "revised.png", "revised.mmd"}
+    svg = first["revised.svg"].decode()
+    # the old value (12 replicas, from the design) crossed out, the new one plain
+    assert "redirect-service.replicas: 12" in svg and "redirect-service.replicas: 24" in svg
+    assert svg.count("<line ") >= 1
+    scene = json.loads(first["revised.excalidraw"])
+    assert [e["customData"]["tradeoff"]["strikes"] for e in scene["elements"] if e["type"] == "line"] == \
+        ["revision:old:0"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert {p.name: p.read_bytes() for p in stem.parent.iterdir()} == first  # byte-identical

@@ -251,10 +251,14 @@ def write_output(target: Path, content: str | bytes, protect: Path | None, hint:
     """Writes a generated file, refusing to write over the design it came from."""
     if protect is not None and target.resolve() == Path(protect).resolve():
         raise UsageError(f"refusing to overwrite the design itself ({target})", hint)
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    else:
-        target.write_text(content, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}", hint) from None
     return target
 
 

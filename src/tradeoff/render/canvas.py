@@ -59,10 +59,17 @@ class Text:
     text: str
     size: float = TEXT_SIZE
     colour: str = INK
+    struck: bool = False  # crossed out: an old approach beside the one that replaced it
 
     @property
     def width(self) -> float:
         return fonts.text_width(self.text, self.size)
+
+    def strike_lines(self) -> list[tuple[float, float, float]]:
+        """(x0, x1, y) of a line through the middle of each text line, for a crossed-out text."""
+        line_h = fonts.text_height(1, self.size)
+        return [(self.x, self.x + fonts.text_width(line, self.size), self.y + line_h * (i + 0.55))
+                for i, line in enumerate(self.text.split("\n")) if line.strip()]
 
     @property
     def height(self) -> float:
@@ -166,6 +173,15 @@ class Frame:
 
 
 @dataclass
+class Revision:
+    """A constraint change, drawn beside the design it produced: the old approach crossed out."""
+    title: str
+    replaced: list[tuple[str, str]]  # (old approach, new approach)
+    affected: list[str] = field(default_factory=list)
+    unaffected: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Canvas:
     title: str
     frames: list[Frame]
@@ -191,15 +207,17 @@ def plain(text: str) -> str:
 # building the canvas
 # --------------------------------------------------------------------------------------
 
-def build(design: Design, est=None, findings=(), scale=None) -> Canvas:
-    """Design (+ its estimate, review findings and capacity sweep) -> laid-out canvas."""
+def build(design: Design, est=None, findings=(), scale=None, revision: Revision | None = None) -> Canvas:
+    """Design (+ its estimate, review findings and capacity sweep) -> laid-out canvas. With a
+    revision, a frame beside the contract shows what changed, the old approach crossed out."""
     failures = _failure_zones(findings)
     limits = _limits(design, scale)
     for cid, why in limits.items():
         failures.setdefault(cid, []).extend(why)
     decisions = _decision_tags(design)
     frames: list[Frame] = []
-    top = [f for f in (_requirements_frame(design), _numbers_frame(est, design, scale), _decisions_frame(design)) if f]
+    top = [f for f in (_requirements_frame(design), _numbers_frame(est, design, scale), _decisions_frame(design),
+                       _revision_frame(revision) if revision else None) if f]
     paths = _path_frames(design, est, failures, decisions)
     # the contract, numbers and decisions side by side; the two paths below, full width
     x = 0.0
@@ -306,6 +324,35 @@ def _text_frame(fid: str, name: str, blocks: list[tuple[str, str]], width: float
             y += t.height + 14
     frame.w = width + 2 * FRAME_PAD
     frame.h = y + FRAME_PAD - 14
+    return frame
+
+
+def _revision_frame(rev: Revision, width: float = NOTE_WIDTH) -> Frame:
+    """The change: what was asked, each old approach crossed out above what replaced it, and the
+    components it reaches and does not."""
+    fid = "revision"
+    frame = Frame(fid, "Revision")
+    y = FRAME_PAD
+
+    def text(key: str, body: str, size: float = TEXT_SIZE, colour: str = INK, struck: bool = False,
+             gap: float = 6) -> None:
+        nonlocal y
+        lines = "\n".join(fonts.wrap(plain(body), size, width))
+        t = Text(f"{fid}:{key}", FRAME_PAD, y, lines, size, colour, struck)
+        frame.texts.append(t)
+        y += t.height + gap
+
+    text("h", "What changed", HEADING_SIZE)
+    text("constraint", rev.title, gap=14)
+    for i, (old, new) in enumerate(rev.replaced):
+        text(f"old:{i}", old, colour="#868e96", struck=True, gap=2)
+        text(f"new:{i}", f"-> {new}", gap=12)
+    if rev.affected:
+        text("affected", "Affected: " + ", ".join(rev.affected))
+    if rev.unaffected:
+        text("unaffected", "Unaffected: " + ", ".join(rev.unaffected))
+    frame.w = width + 2 * FRAME_PAD
+    frame.h = y + FRAME_PAD - 6
     return frame
 
 

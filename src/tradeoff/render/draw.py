@@ -18,7 +18,7 @@ class Drawing:
     outputs: dict[str, str | bytes] = field(default_factory=dict)  # format -> content
 
 
-def canvas_of(design: Design, est=None, findings=None, scale=None):
+def canvas_of(design: Design, est=None, findings=None, scale=None, revision=None):
     """The laid-out canvas: estimate, review and capacity sweep run here when not given."""
     from tradeoff.render.canvas import build
 
@@ -35,7 +35,7 @@ def canvas_of(design: Design, est=None, findings=None, scale=None):
         from tradeoff.review import review
 
         findings = review(design, est=est, scale=scale).findings
-    return build(design, est, findings, scale)
+    return build(design, est, findings, scale, revision)
 
 
 def parse_formats(text: str) -> list[str]:
@@ -47,13 +47,13 @@ def parse_formats(text: str) -> list[str]:
 
 
 def draw(design: Design, formats: list[str] = list(FORMATS), *, est=None, findings=None, scale=None,
-         png_scale: float = 1.0) -> Drawing:
+         png_scale: float = 1.0, revision=None) -> Drawing:
     """Renders the canvas in each format (text for excalidraw/svg/mermaid, bytes for png)."""
     from tradeoff.render.excalidraw import to_excalidraw
     from tradeoff.render.mermaid import to_mermaid
     from tradeoff.render.svg import to_png, to_svg
 
-    canvas = canvas_of(design, est, findings, scale)
+    canvas = canvas_of(design, est, findings, scale, revision)
     out = Drawing(canvas)
     svg = to_svg(canvas) if {"svg", "png"} & set(formats) else None
     for f in formats:

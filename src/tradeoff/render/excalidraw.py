@@ -114,6 +114,18 @@ def _free(t: Text, frame: str) -> dict[str, Any]:
     return _text(t.id, t.x, t.y, t.text, t.size, t.colour, frame=frame)
 
 
+def _strikes(t: Text, frame: str) -> list[dict[str, Any]]:
+    """A crossed-out text's lines: Excalidraw text has no strikethrough, so a line element each."""
+    out = []
+    for i, (x0, x1, y) in enumerate(t.strike_lines()):
+        el = _base(f"{t.id}:strike{i}", "line", x0, y, x1 - x0, 0, stroke=t.colour, frame=frame,
+                   data={"strikes": t.id})
+        el.update({"points": [[0, 0], [_r(x1 - x0), 0]], "lastCommittedPoint": None, "startBinding": None,
+                   "endBinding": None, "startArrowhead": None, "endArrowhead": None, "polygon": False})
+        out.append(el)
+    return out
+
+
 def _frame_elements(f: Frame) -> list[dict[str, Any]]:
     els: list[dict[str, Any]] = []
     for r in f.regions:
@@ -124,6 +136,8 @@ def _frame_elements(f: Frame) -> list[dict[str, Any]]:
         els.extend(_box(b, f.id))
     for t in f.texts:
         els.append(_free(t, f.id))
+        if t.struck:
+            els.extend(_strikes(t, f.id))
     frame = _base(f.id, "frame", f.x, f.y, f.w, f.h, stroke="#bbb", roundness=None, data={"frame": f.id})
     frame["name"] = f.name
     els.append(frame)  # a frame comes after its children, as Excalidraw orders them

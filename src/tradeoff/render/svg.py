@@ -82,7 +82,11 @@ def to_svg(canvas: Canvas, embed_font: bool = True) -> str:
 
 
 def _free(t: Text) -> str:
-    return _text(t.x, t.y, t.text, t.size, t.colour)
+    out = _text(t.x, t.y, t.text, t.size, t.colour)
+    if t.struck:
+        out += "".join(f'<line x1="{_n(x0)}" y1="{_n(y)}" x2="{_n(x1)}" y2="{_n(y)}" stroke="{t.colour}" '
+                       f'stroke-width="2"/>' for x0, x1, y in t.strike_lines())
+    return out
 
 
 def to_png(svg: str, scale: float = 1.0) -> bytes:

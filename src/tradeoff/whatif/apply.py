@@ -48,26 +48,21 @@ def parse_edit(text: str) -> Edit:
     return Edit(path, parsed, append)
 
 
-def _apply(data: dict, edit: Edit) -> None:
-    parts = edit.path.split(".")
+def _locate(data: dict, path: str, create: bool) -> tuple[Any, Any] | None:
+    """The container and key (or index) a path ends at. Missing mappings on the way are made when
+    `create`, else the answer is None; a list item that is not there is an error either way."""
+    parts = path.split(".")
     node: Any = data
     walked: list[str] = []
     i = 0
-    while i < len(parts):
-        last = i == len(parts) - 1
+    while True:
         if isinstance(node, dict):
             key = parts[i]
-            if last and edit.append:
-                if node.get(key) is None:
-                    node[key] = []
-                if not isinstance(node[key], list):
-                    raise UsageError(f"--set {edit.path}+=: '{edit.path}' is not a list", "use = to replace a value")
-                node[key].append(copy.deepcopy(edit.value))
-                return
-            if last:
-                node[key] = copy.deepcopy(edit.value)
-                return
+            if i == len(parts) - 1:
+                return node, key
             if node.get(key) is None:
+                if not create:
+                    return None
                 node[key] = {}
             node = node[key]
             walked.append(key)
@@ -84,15 +79,35 @@ def _apply(data: dict, edit: Edit) -> None:
                     break
             if hit is None:
                 ids = [str(x.get("id")) for x in node if isinstance(x, dict) and x.get("id") is not None]
-                raise UsageError(f"--set {edit.path}: {'.'.join(walked) or 'the design'} has no item '{parts[i]}'",
+                raise UsageError(f"--set {path}: {'.'.join(walked) or 'the design'} has no item '{parts[i]}'",
                                  "items: " + ", ".join(ids) if ids else HINT)
             if j == len(parts):
-                node[hit] = copy.deepcopy(edit.value)
-                return
+                return node, hit
             node = node[hit]
             i = j
         else:
-            raise UsageError(f"--set {edit.path}: '{'.'.join(walked)}' is a value; it has no '{parts[i]}'", HINT)
+            raise UsageError(f"--set {path}: '{'.'.join(walked)}' is a value; it has no '{parts[i]}'", HINT)
+
+
+def _apply(data: dict, edit: Edit) -> None:
+    container, key = _locate(data, edit.path, create=True)
+    if edit.append:
+        if isinstance(container, dict) and container.get(key) is None:
+            container[key] = []
+        if not isinstance(container[key], list):
+            raise UsageError(f"--set {edit.path}+=: '{edit.path}' is not a list", "use = to replace a value")
+        container[key].append(copy.deepcopy(edit.value))
+    else:
+        container[key] = copy.deepcopy(edit.value)
+
+
+def value_at(data: dict, path: str) -> Any:
+    """The value a path holds in parsed design data (None when it is not set)."""
+    found = _locate(data, path, create=False)
+    if found is None:
+        return None
+    container, key = found
+    return container.get(key) if isinstance(container, dict) else container[key]
 
 
 def apply(path: str | Path, edits: list[Edit]) -> tuple[Design, Design]:

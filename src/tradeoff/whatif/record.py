@@ -127,3 +127,32 @@ def diff(path: Path, a: str, b: str, table=None) -> Impact:
     after = apply(path, eb)[1] if eb else design
     shared = len(ea) if eb[: len(ea)] == ea else 0
     return trace(before, after, eb[shared:] if shared else eb, table=table)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(not set)"
+    return yaml.safe_dump(value, default_flow_style=True, width=1 << 16).strip().removesuffix("...").strip()
+
+
+def revision_of(path: Path, impact: Impact, title: str):
+    """The canvas's Revision frame for a traced change: each edited value, old crossed out above
+    new, then a replayed change's own `replaced` entries, and the affected set."""
+    from tradeoff.io.load import parse_yaml
+    from tradeoff.render.canvas import Revision
+    from tradeoff.whatif.apply import value_at
+
+    data, _ = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path))
+    replaced: list[tuple[str, str]] = []
+    for e in impact.edits:
+        old = value_at(data, e.path)
+        where = e.path.removeprefix("architecture.components.")  # a component's field reads as id.field
+        if e.append:
+            n = len(old) if isinstance(old, list) else 0
+            replaced.append((f"{where}: {n} item(s)", f"{where}: + {_shown(e.value)}"))
+        else:
+            replaced.append((f"{where}: {_shown(old)}", f"{where}: {_shown(e.value)}"))
+    rec = impact.recorded
+    if rec is not None:
+        replaced += [(r.old + (f" ({r.component})" if r.component else ""), r.new) for r in rec.replaced]
+    return Revision(title, replaced, impact.affected, impact.unaffected)
