@@ -519,6 +519,34 @@ def whatif(
 
 @app.command()
 @handles_errors
+def doc(
+    design: str = DESIGN_ARG,
+    format: str = typer.Option("md,html", "--format", "-f", help="comma-separated: md, html"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="a folder (default: NAME.doc/ beside "
+                                                                       "the design, or ./NAME.doc for an example)"),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds (name: value)"),
+) -> None:
+    """The design document: summary, each phase, the numbers with their derivations, the canvas,
+    decisions in five steps, deep dives, what changes at 10x and 100x, the wrap-up (drafted where
+    the design has none, and marked so), recorded changes and the open findings."""
+    from tradeoff.errors import UsageError
+    from tradeoff.examples import is_bundled, resolve
+    from tradeoff.io.load import write_output
+    from tradeoff.render.doc import write_doc
+
+    wanted = [f.strip().lower() for f in format.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("md", "html")]
+    if bad or not wanted:
+        raise UsageError(f"unknown format {', '.join(bad) or '(none)'}", "choose from md,html")
+    path = Path(resolve(design))
+    d = _load(design)
+    out = output or (Path(d.name + ".doc") if is_bundled(path) else path.with_name(d.name + ".doc"))
+    for name, content in write_doc(d, wanted, _table(thresholds)).items():
+        sys.stderr.write(f"wrote {write_output(out / name, content, path, 'choose another -o folder')}\n")
+
+
+@app.command()
+@handles_errors
 def draw(
     design: str = DESIGN_ARG,
     format: str = typer.Option("excalidraw,svg,png,mermaid", "--format", "-f",
