@@ -126,9 +126,12 @@ def test_analyze_writes_the_folder_byte_identically(tmp_path):
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["advice.json", "canvas.excalidraw", "canvas.mmd", "canvas.png", "canvas.svg",
-                     "decisions.draft.yaml", "estimate.json", "estimate.md", "review.json", "review.md",
-                     "review.sarif", "scale-latency.png", "scale-latency.svg", "scale-utilisation.png",
-                     "scale-utilisation.svg", "scale.json", "scale.md"]
+                     "decisions.draft.yaml", "design.html", "design.md", "estimate.json", "estimate.md",
+                     "index.html", "review.json", "review.md", "review.sarif", "scale-latency.png",
+                     "scale-latency.svg", "scale-utilisation.png", "scale-utilisation.svg", "scale.json", "scale.md"]
+    index = (tmp_path / "a" / "index.html").read_text()
+    assert all(f'href="{n}"' in index for n in names if n != "index.html")  # every file linked
+    assert len(r.stdout.splitlines()) <= 24  # one screen
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes()
 

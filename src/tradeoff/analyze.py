@@ -1,4 +1,5 @@
-"""`tradeoff analyze`: the main job. Today check + estimate + advise + review + scale + draw; later issues add the rest."""
+"""`tradeoff analyze`: the main job. Check, estimate, advise, review, scale, draw and doc into one
+folder, with an index page (index.html) that says what each file is."""
 
 from __future__ import annotations
 
@@ -55,9 +56,47 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
              "review.sarif": review_render.to_sarif(rev, __version__),
              "scale.json": scale_render.to_json(report), "scale.md": scale_render.to_markdown(report),
              **{f"canvas{SUFFIX[fmt]}": content for fmt, content in canvas.outputs.items()}}
+    from tradeoff.render.doc import write_doc
+
+    files.update(write_doc(design, ["md", "html"], table, est, report, rev, canvas.outputs.get("svg")))
+    files["index.html"] = index_page(design, sorted([*files, *PLOT_FILES]), rev, report)
     written = [write_output(out / name, content, design_path, "choose another -o folder")
-               for name, content in files.items()]
+               for name, content in sorted(files.items())]
     from tradeoff.capacity.plots import plot
 
     written += plot(report, out)
     return Analysis(design, est, adv, rev, report, written)
+
+
+PLOT_FILES = ("scale-latency.png", "scale-latency.svg", "scale-utilisation.png", "scale-utilisation.svg")
+WHAT = {
+    "design.html": "the design document (standalone page)", "design.md": "the design document (Markdown)",
+    "canvas.svg": "the canvas (SVG)", "canvas.png": "the canvas (PNG)",
+    "canvas.excalidraw": "the canvas, to open and edit in Excalidraw", "canvas.mmd": "the canvas as Mermaid",
+    "estimate.md": "the numbers with their derivations", "estimate.json": "the numbers (JSON)",
+    "review.md": "the principal-level review", "review.json": "the review (JSON)",
+    "review.sarif": "the review for code-scanning viewers (SARIF 2.1.0)",
+    "advice.json": "options judged against the traffic and data", "decisions.draft.yaml": "drafted five-step decisions",
+    "scale.md": "what breaks at 10x and 100x, with the arithmetic", "scale.json": "the capacity model (JSON)",
+    "scale-latency.png": "latency against load (PNG)", "scale-latency.svg": "latency against load (SVG)",
+    "scale-utilisation.png": "utilisation against load (PNG)", "scale-utilisation.svg": "utilisation against load (SVG)",
+}
+
+
+def index_page(design: Design, names: list[str], review, scale) -> str:
+    """The folder's front page: the design, the headline, and a link to every file with what it is."""
+    from html import escape
+
+    title = escape(design.title or design.name)
+    first = scale.first
+    head = [f"{review.count('error')} errors, {review.count('warning')} warnings, {review.count('info')} info "
+            f"from the review",
+            f"what breaks first: {first.what} at {first.multiplier:.3g}x of today's peak" if first
+            else "nothing in the model has a limit"]
+    rows = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a>: {escape(WHAT.get(n, ""))}</li>\n' for n in names)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}: tradeoff analysis</title>\n"
+            "<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}</style>\n"
+            f"</head>\n<body>\n<h1>{title}</h1>\n<ul>\n"
+            + "".join(f"<li>{escape(h)}</li>\n" for h in head)
+            + "</ul>\n<h2>Files</h2>\n<ul>\n" + rows + "</ul>\n</body>\n</html>\n")

@@ -160,21 +160,27 @@ def analyze(
     convention: Optional[ConventionOpt] = typer.Option(None, help="exact or shortcut"),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file overriding thresholds"),
 ) -> None:
-    """The main job: check, estimate, advise, review and draw into one folder, with a summary on screen."""
+    """The main job: check, estimate, advise, review, scale, draw and doc into one folder with an
+    index page, and a one-screen summary here."""
     from tradeoff.analyze import analyze as run
     from tradeoff.examples import resolve
-    from tradeoff.render import advise as advice_render
-    from tradeoff.render import estimate as render
+    from tradeoff.model import quantity as q
 
     result = run(resolve(design), out, convention.value if convention else None, _table(thresholds))
-    console = _console()
-    console.print(render.to_rich(result.estimate, derivations=False))
-    console.print(advice_render.to_rich(result.advisory))
-    rev = result.review
-    console.print(f"review: {rev.count('error')} errors, {rev.count('warning')} warnings, {rev.count('info')} info "
-                  f"({len(rev.rules)} rules); {rev.verdict}")
-    for path in result.written:
-        console.print(f"wrote {path}")
+    d, est, rev, sc = result.design, result.estimate, result.review, result.scale
+    lines = [f"{d.title or d.name}"]
+    peak, stored = est.value("qps.total.peak"), est.value("storage.total")
+    if peak:
+        lines.append(f"  peak: {q.fmt_count(peak)} requests/s"
+                     + (f"; storage over the retention: {q.fmt_bytes(stored)}" if stored else ""))
+    lines.append(f"  review: {rev.count('error')} errors, {rev.count('warning')} warnings, {rev.count('info')} info "
+                 f"({len(rev.rules)} rules); {rev.verdict}")
+    if sc.first is not None:
+        lines.append(f"  breaks first: {sc.first.what} at {sc.first.multiplier:.3g}x of today's peak")
+    lines.append(f"  decisions: {len(d.decisions)}; components: {len(d.components)}; "
+                 f"recorded changes: {len(d.changes)}")
+    lines.append(f"wrote {len(result.written)} files into {out}; open {out / 'index.html'}")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 @app.command()

@@ -35,6 +35,20 @@ def _value(v: Any) -> str:
     return " ".join(str(v).split())
 
 
+def _item(item: BaseModel, pad: str, depth: int) -> list[str]:
+    """A list item: headed by its id, name or component, else by its first plain field (a bare
+    '-' line would read as a heading underline in CommonMark)."""
+    for key in ("id", "name", "component"):
+        head = getattr(item, key, None)
+        if head:
+            return [f"{pad}- {head}"] + _element(item, depth + 1, skip=(key,))
+    for key in type(item).model_fields:
+        v = getattr(item, key)
+        if v not in (None, "", [], {}) and not isinstance(v, (BaseModel, list, dict)):
+            return [f"{pad}- {_value(v)}"] + _element(item, depth + 1, skip=(key,))
+    return [f"{pad}- (empty)"]
+
+
 def _element(obj: BaseModel, depth: int = 0, skip: tuple[str, ...] = ()) -> list[str]:
     """A model element as nested bullets: each set field by its name, lists item by item."""
     out: list[str] = []
@@ -54,10 +68,7 @@ def _element(obj: BaseModel, depth: int = 0, skip: tuple[str, ...] = ()) -> list
             out.append(f"{pad}- **{_title(name)}**")
             for item in v:
                 if isinstance(item, BaseModel):
-                    lines = _element(item, depth + 2)
-                    head = getattr(item, "id", None) or getattr(item, "name", None)
-                    out.append(f"{pad}  - {head}" if head else f"{pad}  -")
-                    out += [ln for ln in lines if not ln.lstrip().startswith(("- **Id**", "- **Name**"))]
+                    out += _item(item, pad + "  ", depth + 1)
                 else:
                     out.append(f"{pad}  - {_value(item)}")
         elif isinstance(v, dict):
@@ -75,9 +86,7 @@ def _any(v: Any) -> list[str]:
         out: list[str] = []
         for item in v:
             if isinstance(item, BaseModel):
-                head = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "component", None)
-                out.append(f"- {head}" if head else "-")
-                out += [ln for ln in _element(item, 1) if not ln.lstrip().startswith(("- **Id**", "- **Name**"))]
+                out += _item(item, "", 0)
             else:
                 out.append(f"- {_value(item)}")
         return out
