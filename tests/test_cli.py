@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from tradeoff.cli import app
@@ -120,9 +121,10 @@ def test_estimate_markdown(tmp_path):
     assert r.exit_code == 0 and r.stdout.startswith("# tiny")
 
 
-def test_analyze_writes_the_folder_byte_identically(tmp_path):
+@pytest.mark.parametrize("name", ["url-shortener", "news-feed", "chat"])
+def test_analyze_writes_the_folder_byte_identically(tmp_path, name):
     for run in ("a", "b"):
-        r = runner.invoke(app, ["analyze", "url-shortener", "-o", str(tmp_path / run)])
+        r = runner.invoke(app, ["analyze", name, "-o", str(tmp_path / run)])
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["advice.json", "canvas.excalidraw", "canvas.mmd", "canvas.png", "canvas.svg",

@@ -66,9 +66,15 @@ def test_a_design_without_a_wrap_up_gets_a_drafted_one_marked_so():
     text = example_path("url-shortener").read_text()
     bare = text[: text.index("\nwrap_up:")] + "\n" + text[text.index("\nchanges:"):]
     md = write_doc(load_design_text(bare), ["md"])["design.md"]
-    assert md.count(DRAFTED) >= 2  # the summary, and what changes at 10x and 100x
+    assert md.count(DRAFTED) >= 3  # the summary, what changes at 10x and 100x, the wrap-up
     summary = md.split("\n")[2]
     assert summary.startswith("> ") and "components" in summary and "first limit" in summary
+    wrap = md.split("## 7. Wrap-up")[1]
+    design = load_design_text(bare)
+    # v1 is the must use cases, v2 the rest (from the requirements' priorities)
+    assert [ln[6:] for ln in wrap.splitlines() if ln.startswith("- v1: ")] == \
+        [u.id for u in design.use_cases if u.priority.value == "must"]
+    assert "### Deferred work" in wrap and "at 10x it needs" in wrap
 
 
 def test_the_command_writes_both_formats_byte_identically_and_never_over_the_design(tmp_path):

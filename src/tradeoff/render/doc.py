@@ -183,6 +183,28 @@ def _scalability(design: Design, scale) -> tuple[list[str], bool]:
     return out, drafted
 
 
+def _drafted_wrap_up(design: Design, scale) -> list[str]:
+    """Deferred work and v1/v2 drawn from the model when the design states none: what was kept
+    simple (single points of failure the design accepts, what the capacity model says each
+    component needs at 10x), and the use cases by priority."""
+    out: list[str] = []
+    deferred = []
+    if scale is not None:
+        for sp in scale.single_points:
+            deferred.append(f"- Kept {sp.component} as a single point ({'; '.join(sp.reasons)}); in production, "
+                            "add a replica in another zone")
+        p10 = next((p for p in scale.points if p.multiplier == 10.0), None)
+        for n in (p10.needs if p10 else [])[:8]:
+            deferred.append(f"- Kept {n.component} at {n.have} {n.unit}; at 10x it needs {n.need} ({n.resource})")
+    if deferred:
+        out += ["### Deferred work", ""] + deferred + [""]
+    must = [u.id for u in design.use_cases if getattr(u.priority, "value", u.priority) == "must"]
+    later = [u.id for u in design.use_cases if getattr(u.priority, "value", u.priority) != "must"]
+    if must or later:
+        out += ["### v1 and v2", ""] + [f"- v1: {u}" for u in must] + [f"- v2: {u}" for u in later] + [""]
+    return out
+
+
 def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS) -> str:
     """The whole document. `canvas` is the image path the Markdown points at (None: no image)."""
     from tradeoff.render.estimate import to_markdown as estimate_md
@@ -229,7 +251,7 @@ def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS)
     md += ["## 7. Wrap-up", ""]
     wu = design.wrap_up
     if wu is None:
-        md += [DRAFTED, "", f"- **Summary**: {summary}", ""]
+        md += [DRAFTED, "", f"- **Summary**: {summary}", ""] + _drafted_wrap_up(design, scale)
     else:
         if wu.deferred:
             md += ["### Deferred work", ""]
