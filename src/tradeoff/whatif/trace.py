@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from tradeoff.capacity.scale import Break, ScaleReport
 from tradeoff.model.design import Design
+from tradeoff.review.rules.changes import set_component
 from tradeoff.whatif.apply import Edit
 
 MOVED = 1e-6  # relative change below which a number has not moved (float noise)
@@ -119,15 +120,6 @@ def _use_cases_touched(design: Design, touched: set[str]) -> list[tuple[str, str
     return out
 
 
-def _component_of(path: str, ids: set[str]) -> str | None:
-    prefix = "architecture.components."
-    if not path.startswith(prefix):
-        return None
-    rest = path[len(prefix):]
-    hits = [c for c in ids if rest == c or rest.startswith(c + ".")]
-    return max(hits, key=len) if hits else None
-
-
 def _first_breaks(report: ScaleReport) -> dict[str, Break]:
     """Each component's first limit (the lowest multiplier)."""
     out: dict[str, Break] = {}
@@ -173,7 +165,7 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
     ids_a = {c.id for c in after.components}
     edited_components: dict[str, list[str]] = {}
     for e in edits:
-        cid = _component_of(e.path, ids_b | ids_a)
+        cid = set_component(e.path, ids_b | ids_a)
         if cid:
             edited_components.setdefault(cid, []).append(f"edited: {e}")
     first_break_b, first_break_a = _first_breaks(sweeps[0]), _first_breaks(sweeps[1])

@@ -80,7 +80,7 @@ def resolve(design, path: str) -> str | None:
     return None
 
 
-def _set_component(path: str, ids: set[str]) -> str | None:
+def set_component(path: str, ids: set[str]) -> str | None:
     """The component a `set` path edits (architecture.components.ID...), if any."""
     prefix = "architecture.components."
     if not path.startswith(prefix):
@@ -177,7 +177,7 @@ def edited_not_affected(ctx):
     ids = {c.id for c in ctx.components}
     for ch in ctx.design.changes:
         named = set(ch.affected) | set(ch.unaffected)
-        edited = {_set_component(p, ids) for p in ch.set} | {r.component for r in ch.replaced}
+        edited = {set_component(p, ids) for p in ch.set} | {r.component for r in ch.replaced}
         missing = sorted(c for c in edited if c and c not in named)
         if missing and ch.affected:
             yield Hit(ch, f"change '{ch.id}' edits {', '.join(missing)} but does not list it as affected")
@@ -192,7 +192,7 @@ def edited_not_affected(ctx):
 def edited_but_unaffected(ctx):
     ids = {c.id for c in ctx.components}
     for ch in ctx.design.changes:
-        edited = {_set_component(p, ids) for p in ch.set} | {r.component for r in ch.replaced}
+        edited = {set_component(p, ids) for p in ch.set} | {r.component for r in ch.replaced}
         wrong = sorted(c for c in edited if c and c in ch.unaffected)
         if wrong:
             yield Hit(ch, f"change '{ch.id}' edits {', '.join(wrong)} yet lists it as unaffected")
