@@ -9,9 +9,15 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
 def write_section(name: str, title: str, stamp: str, body: str, results: Path = RESULTS) -> None:
-    """Replaces the text between `<!-- name -->` and `<!-- /name -->` (appends it if absent)."""
+    """Replaces the text between `<!-- name -->` and `<!-- /name -->` (appends it if absent),
+    naming the command that made it (the running script, with its arguments)."""
+    import sys
+
     start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    section = "\n".join([start, f"## {title}", "", stamp, "", body, end])
+    script = Path(sys.argv[0]).resolve()
+    here = script.relative_to(RESULTS.parent.parent) if script.is_relative_to(RESULTS.parent.parent) else script.name
+    command = " ".join(["python", str(here), *sys.argv[1:]])
+    section = "\n".join([start, f"## {title}", "", f"Made by `{command}`.", "", stamp, "", body, end])
     text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
     if start in text and end in text:
         head, rest = text.split(start, 1)
