@@ -431,8 +431,6 @@ def simulate(
     elif format is Format.md:
         _write_or_print(render.to_markdown(rep, agree), output, protect)
     elif output is not None:
-        from rich.console import Console
-
         _write_or_print("", output, protect)
         with output.open("w", encoding="utf-8") as fh:
             Console(file=fh, width=160, no_color=True, highlight=False).print(render.to_rich(rep, agree))
@@ -511,12 +509,8 @@ def whatif(
         for written in write_canvas(drawing, canvas, protect=path):
             sys.stderr.write(f"wrote {written}\n")
     if record is not None:
-        from tradeoff.examples import is_bundled
         from tradeoff.whatif.record import change_item, record as record_change
 
-        if is_bundled(path):
-            raise UsageError("--record writes into the design file; the bundled examples are read-only",
-                             "copy it first: tradeoff new or cp, then record into your copy")
         record_change(path, change_item(record, constraint, impact))
         sys.stderr.write(f"recorded change {record} in {path}\n")
     text = {Format.json: render.to_json, Format.md: render.to_markdown}.get(format, render.to_text)(impact)

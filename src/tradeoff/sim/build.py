@@ -221,7 +221,7 @@ def build(model: CapacityModel) -> SimModel:
         hit = c.hit_ratio if c is not None and c.kind in THINNING_KINDS and c.hit_ratio is not None else 0.0
         steps.append(StepSpec(station, cid, caller, calls, 0, hit,
                               hop_s if started and station >= 0 and not in_process else 0.0, write,
-                              timeout if station >= 0 or caller else 0.0, retries, backoff, bk,
+                              timeout, retries, backoff, bk,
                               fallback or fallback_extra, alt, alt_p, len(path)))
         return len(steps) - 1
 

@@ -76,9 +76,14 @@ def _insertion(text: str) -> tuple[int, str, bool]:
 
 
 def record(path: Path, item: dict) -> None:
-    """Adds `item` to the design file's changes section, refusing an id already recorded."""
+    """Adds `item` to the design file's changes section, refusing an id already recorded and the
+    bundled examples (tradeoff never writes into them)."""
+    from tradeoff.examples import is_bundled
     from tradeoff.io.load import load_design_text
 
+    if is_bundled(path):
+        raise UsageError("--record writes into the design file; the bundled examples are read-only",
+                         "copy it first: tradeoff new or cp, then record into your copy")
     text = path.read_text(encoding="utf-8-sig")
     design = load_design_text(text, str(path))
     if any(c.id == item["id"] for c in design.changes):
@@ -101,17 +106,16 @@ def record(path: Path, item: dict) -> None:
         raise
 
 
-def revision(path: Path, design: Design, name: str) -> tuple[int, list[Edit]]:
-    """Revision `name` ("0" or "base": the design as written; else a recorded change's id, meaning
-    the design with every change up to and including it): its number and its cumulative edits."""
+def revision(design: Design, name: str) -> list[Edit]:
+    """The cumulative edits of revision `name`: "0" or "base" is the design as written; a recorded
+    change's id is the design with every change up to and including it."""
     if name in ("0", "base"):
-        return 0, []
+        return []
     ids = [c.id for c in design.changes]
     if name not in ids:
         raise UsageError(f"no revision {name!r}", "revisions: base, " + ", ".join(ids) if ids else "base")
     k = ids.index(name) + 1
-    edits = [Edit(p, v) for c in design.changes[:k] for p, v in c.set.items()]
-    return k, edits
+    return [Edit(p, v) for c in design.changes[:k] for p, v in c.set.items()]
 
 
 def diff(path: Path, a: str, b: str, table=None) -> Impact:
@@ -121,8 +125,7 @@ def diff(path: Path, a: str, b: str, table=None) -> Impact:
     from tradeoff.whatif.trace import trace
 
     design = load_design(path)
-    _, ea = revision(path, design, a)
-    _, eb = revision(path, design, b)
+    ea, eb = revision(design, a), revision(design, b)
     before = apply(path, ea)[1] if ea else design
     after = apply(path, eb)[1] if eb else design
     shared = len(ea) if eb[: len(ea)] == ea else 0

@@ -99,11 +99,6 @@ def _edited_ids(edits: list[Edit], design: Design) -> set[str]:
     return out
 
 
-def _flows(design: Design) -> list:
-    arch = design.architecture
-    return [*arch.read_paths, *arch.write_paths] if arch else []
-
-
 def _use_cases_touched(design: Design, touched: set[str]) -> list[tuple[str, str]]:
     """(what changed, use case) for each edited use case or latency target."""
     from tradeoff.model.design import LatencyTarget, UseCase
@@ -173,7 +168,7 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
     touched = _edited_ids(edits, before) | _edited_ids(edits, after)
     on_path: dict[str, list[str]] = {}
     from tradeoff.capacity.latency import OFF_CLOCK
-    from tradeoff.capacity.load import ASYNC_START
+    from tradeoff.capacity.load import ASYNC_START, flows_of
 
     arch = after.architecture
 
@@ -182,7 +177,7 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
         return c.kind if c is not None else None
 
     for what, uc in _use_cases_touched(after, touched):
-        for f in _flows(after):
+        for _, f in flows_of(after):
             # the request's own path: not the async legs it starts, not the client's side
             if f.use_case == uc and kind(f.hops[0].component) not in ASYNC_START:
                 for h in (h for h in f.hops if kind(h.component) not in OFF_CLOCK):
