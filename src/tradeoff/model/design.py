@@ -155,6 +155,8 @@ class ConsistencyTarget(Element):
 class Availability(Element):
     id: Id = "availability"
     target: Fraction
+    use_cases: list[Ref] = Field(default_factory=list, description=(
+        "the use cases the target is for (default: every must-have use case)"))
     note: Text | None = None
 
 
@@ -286,6 +288,8 @@ class Estimates(Element):
     horizon: Duration | None = Field(None, description="storage horizon for data kept forever; default 5 years")
     stated: dict[str, Any] = Field(default_factory=dict, description="numbers the candidate stated, by metric")
     thresholds: dict[str, Any] = Field(default_factory=dict, description="overrides of the thresholds table")
+    prices: dict[str, Any] = Field(default_factory=dict, description=(
+        "overrides of the price catalog, the same shape as a prices file (e.g. {node_hour: {service: 0.2}})"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -413,6 +417,15 @@ class Resilience(Element):
     rate_limit: Rate | None = None
 
 
+class ComponentCost(Element):
+    """Prices for one component where the catalog has none (a third party's API) or the design
+    knows better; each replaces the catalog's figure for this component, in the catalog's currency."""
+
+    node_hour: float | None = Field(None, ge=0, description="price of one node (replica) per hour")
+    per_million_requests: float | None = Field(None, ge=0, description="price per million requests it serves")
+    per_month: float | None = Field(None, ge=0, description="a flat monthly fee (a plan, a support contract)")
+
+
 class Component(Element):
     id: Id
     kind: ComponentKind
@@ -435,6 +448,12 @@ class Component(Element):
     ttl: Duration | None = None
     capacity: Capacity | None = None
     resilience: Resilience | None = None
+    availability: Fraction | None = Field(None, description=(
+        "availability of one replica (a node); replicas back each other up within the zones they span"))
+    sla: Fraction | None = Field(None, description=(
+        "published availability of a managed service or a third party as a whole; its replicas and "
+        "zones are then the provider's"))
+    cost: ComponentCost | None = None
     use_cases: list[Ref] = Field(default_factory=list, description="use cases it serves, beyond its flows")
     notes: Text | None = None
 
@@ -536,6 +555,8 @@ class ComputeStyle(str, Enum):
 
 class Architecture(Element):
     compute: ComputeStyle | None = None
+    zone_availability: Fraction | None = Field(None, description=(
+        "availability of one availability zone (default from the knowledge base)"))
     components: list[Component] = Field(default_factory=list)
     read_paths: list[Flow] = Field(default_factory=list)
     write_paths: list[Flow] = Field(default_factory=list)

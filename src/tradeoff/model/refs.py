@@ -78,6 +78,9 @@ def check_references(design: Design) -> list[Problem]:
 
     for uc_ref in (nf.latency + nf.consistency if nf else []):
         ref(uc_ref, "use_case", uc_ref.use_case, use_cases, "use case")
+    if nf and nf.availability:
+        for i, uc in enumerate(nf.availability.use_cases):
+            ref(nf.availability, "use_cases", uc, use_cases, "use case", i)
     if est:
         traffic_of = {t.use_case for t in est.traffic}
         seen_traffic: set[str] = set()

@@ -1,0 +1,88 @@
+"""Availability defaults (knowledge/availability.yaml): one zone, one node we run, the kinds that
+are someone else's service, and managed services recognised by the technology a component names.
+
+`tradeoff availability` reads these when a component states neither `availability` (one
+replica) nor `sla` (the whole service), and lists each use with its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tradeoff.errors import DesignError, DesignErrors
+from tradeoff.model.types import Fraction
+
+
+class Figure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    availability: Fraction | None = None  # of one node or zone
+    sla: Fraction | None = None  # of a whole service
+    rationale: str = ""
+    source: str
+
+
+class ManagedSLA(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    match: list[str] = Field(min_length=1)
+    sla: Fraction
+    source: str
+
+
+class AvailabilityTable(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    as_of: str
+    zone: Figure
+    node: Figure
+    kinds: dict[str, Figure]
+    managed: list[ManagedSLA]
+
+    def managed_for(self, technology: str | None) -> ManagedSLA | None:
+        """The first managed service whose match words appear (as words) in the technology."""
+        return matching(self.managed, technology)
+
+
+def matching(entries: list, technology: str | None):
+    """The first entry whose `match` words appear in `technology` as whole words, case-insensitively."""
+    if not technology:
+        return None
+    text = technology.lower()
+    for entry in entries:
+        if any(re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) for word in entry.match):
+            return entry
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one availability figure came from, for the arithmetic a report shows."""
+
+    what: str  # "design", "managed", "kind", "node", "zone"
+    text: str
+
+
+def parse_availability(text: str, file: str) -> AvailabilityTable:
+    from tradeoff.io.load import parse_yaml
+    from tradeoff.knowledge.capacity import _errors
+
+    try:
+        data, source = parse_yaml(text, file)
+        return AvailabilityTable.model_validate(data)
+    except DesignError as exc:
+        raise DesignErrors([exc]) from None
+    except ValidationError as exc:
+        raise _errors(exc, source, "see the comment at the top of availability.yaml") from None
+
+
+@lru_cache(maxsize=1)
+def default_availability() -> AvailabilityTable:
+    text = resources.files("tradeoff.knowledge").joinpath("availability.yaml").read_text(encoding="utf-8")
+    return parse_availability(text, "availability.yaml")
