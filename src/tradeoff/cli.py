@@ -345,6 +345,42 @@ def scale(
             sys.stderr.write(f"wrote {path}\n")
 
 
+def _report_out(rich_obj, text_json: str, text_md: str, format: "Format", output: Optional[Path], design: str) -> None:
+    """Print or write a report in the format asked for (the design file is never overwritten)."""
+    from tradeoff.examples import resolve
+
+    if format is Format.json:
+        _write_or_print(text_json, output, Path(resolve(design)))
+    elif format is Format.md:
+        _write_or_print(text_md, output, Path(resolve(design)))
+    elif output is not None:
+        from rich.console import Console
+
+        _write_or_print("", output, Path(resolve(design)))
+        with output.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=140, no_color=True, highlight=False).print(rich_obj)
+    else:
+        _console().print(rich_obj)
+
+
+@app.command()
+@handles_errors
+def availability(
+    design: str = DESIGN_ARG,
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+) -> None:
+    """The nines each use case's read and write path really has: hops in series, replicas in
+    parallel, zones shared; downtime a year and a month against the target, the hop that costs
+    the most and what would fix it, with the arithmetic."""
+    from tradeoff.availability import analyse
+    from tradeoff.render import availability as render
+
+    report = analyse(_load(design))
+    _report_out(render.to_rich(report), render.to_json(report) if format is Format.json else "",
+                render.to_markdown(report) if format is Format.md else "", format, output, design)
+
+
 @app.command()
 @handles_errors
 def simulate(

@@ -329,7 +329,8 @@ def analyse(design: Design, table: AvailabilityTable | None = None) -> Availabil
         caps = {}  # the path with only this hop on it: what it alone allows
         for i, h in enumerate(hops):
             if h.hard:
-                perfect = hops[:i] + [replace(h, mode="in-process")] + hops[i + 1:]
+                # a hop that never fails: its nodes (or its SLA) perfect, its zones still its zones
+                perfect = hops[:i] + [replace(h, node=1.0, sla=1.0)] + hops[i + 1:]
                 costs[h.component] = path_availability(perfect, zone, zones) - a
                 caps[h.component] = path_availability([h], zone, zones)
         if any(h.mode == "replicas" and h.hard for h in hops):
