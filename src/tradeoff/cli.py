@@ -383,6 +383,30 @@ def availability(
 
 @app.command()
 @handles_errors
+def cost(
+    design: str = DESIGN_ARG,
+    at: str = typer.Option("1x,10x,100x", "--at", help="load multipliers over today's peak, e.g. 1x,10x,100x"),
+    prices: Optional[Path] = typer.Option(None, "--prices", help="YAML file overriding the price catalog"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the report to a file"),
+) -> None:
+    """The monthly bill at each load: by component and by resource, cost per million requests,
+    the top three drivers and how each grows with load, from the price catalog and what the
+    capacity model says each component needs, with the arithmetic."""
+    from tradeoff.capacity.scale import parse_at
+    from tradeoff.cost import bills
+    from tradeoff.knowledge.prices import default_prices, with_file
+    from tradeoff.render import cost as render
+
+    multipliers = parse_at(at)
+    catalog = with_file(default_prices(), prices) if prices is not None else None
+    report = bills(_load(design), multipliers, catalog)
+    _report_out(render.to_rich(report), render.to_json(report) if format is Format.json else "",
+                render.to_markdown(report) if format is Format.md else "", format, output, design)
+
+
+@app.command()
+@handles_errors
 def simulate(
     design: str = DESIGN_ARG,
     load: str = typer.Option("1x", "--load", help="multiplier on today's peak, e.g. 10x"),

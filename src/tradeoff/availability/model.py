@@ -179,7 +179,7 @@ def _figures(table: AvailabilityTable, c: Component, assumptions: list[str]) -> 
         return "sla", c.sla, "design"
     if c.availability is not None:
         return "replicas", c.availability, "design"
-    managed = table.managed_for(c.technology)
+    managed = table.managed_for(c)
     if managed is not None:
         assumptions.append(f"{c.id}: {managed.name}'s published SLA, {q.fmt_percent(managed.sla)} ({managed.source})")
         return "sla", managed.sla, managed.name

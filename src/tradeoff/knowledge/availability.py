@@ -32,6 +32,7 @@ class ManagedSLA(BaseModel):
 
     name: str
     match: list[str] = Field(min_length=1)
+    kinds: list[str] = Field(min_length=1)
     sla: Fraction
     source: str
 
@@ -45,17 +46,21 @@ class AvailabilityTable(BaseModel):
     kinds: dict[str, Figure]
     managed: list[ManagedSLA]
 
-    def managed_for(self, technology: str | None) -> ManagedSLA | None:
-        """The first managed service whose match words appear (as words) in the technology."""
-        return matching(self.managed, technology)
+    def managed_for(self, component) -> ManagedSLA | None:
+        """The first managed service of the component's kind whose match words appear in its technology."""
+        return matching(self.managed, component)
 
 
-def matching(entries: list, technology: str | None):
-    """The first entry whose `match` words appear in `technology` as whole words, case-insensitively."""
+def matching(entries: list, component):
+    """The first entry for the component's kind whose `match` words appear in its technology as
+    whole words, case-insensitively (a worker that writes to S3 is not S3)."""
+    technology = component.technology
     if not technology:
         return None
     text = technology.lower()
     for entry in entries:
+        if component.kind.value not in entry.kinds:
+            continue
         if any(re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) for word in entry.match):
             return entry
     return None

@@ -18,7 +18,7 @@ import difflib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -61,6 +61,7 @@ class ManagedPrice(BaseModel):
 
     name: str
     match: list[str] = Field(min_length=1)
+    kinds: list[str] = Field(min_length=1)
     read_per_million: Price | None = Field(None, ge=0)
     write_per_million: Price | None = Field(None, ge=0)
     per_million_requests: Price | None = Field(None, ge=0)
@@ -68,6 +69,7 @@ class ManagedPrice(BaseModel):
     storage_gb_month: Price | None = Field(None, ge=0)
     per_hour: Price | None = Field(None, ge=0)
     per_month: Price | None = Field(None, ge=0)
+    queries_per_request: float | None = Field(None, gt=0, le=1, description="DNS: queries that reach it per request")
     source: str
     overridden: bool = False
 
@@ -83,15 +85,15 @@ class PriceCatalog(BaseModel):
     egress: dict[Literal["internet", "cdn"], EgressPrice]
     managed: list[ManagedPrice]
 
-    def managed_for(self, technology: str | None) -> ManagedPrice | None:
+    def managed_for(self, component) -> ManagedPrice | None:
         from tradeoff.knowledge.availability import matching
 
-        return matching(self.managed, technology)
+        return matching(self.managed, component)
 
 
 # --- overrides: bare numbers in the catalog's shape ---------------------------------------------
 
-_Number = float
+_Number = Annotated[float, Field(ge=0)]
 
 
 class _ManagedOverride(BaseModel):
@@ -104,6 +106,7 @@ class _ManagedOverride(BaseModel):
     storage_gb_month: _Number | None = Field(None, ge=0)
     per_hour: _Number | None = Field(None, ge=0)
     per_month: _Number | None = Field(None, ge=0)
+    queries_per_request: float | None = Field(None, gt=0, le=1)
 
 
 class PriceOverride(BaseModel):
@@ -112,7 +115,7 @@ class PriceOverride(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     currency: str | None = None
-    hours_per_month: _Number | None = Field(None, gt=0)
+    hours_per_month: float | None = Field(None, gt=0)
     node_hour: dict[str, _Number] = Field(default_factory=dict)
     storage: dict[Literal["hot", "cold"], _Number] = Field(default_factory=dict)
     egress: dict[Literal["internet", "cdn"], _Number] = Field(default_factory=dict)
