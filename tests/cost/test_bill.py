@@ -12,7 +12,6 @@ from tradeoff.capacity.model import build
 from tradeoff.capacity.scale import sweep
 from tradeoff.cli import app
 from tradeoff.cost import bills
-from tradeoff.errors import DesignErrors
 from tradeoff.examples import list_examples, resolve
 from tradeoff.io.load import load_design, load_design_text
 

@@ -33,7 +33,6 @@ from tradeoff.model.design import CacheLayer, Component, ComponentKind, Design
 
 GB = 1e9
 RESOURCES = ("compute", "storage", "egress", "requests", "fixed")
-GROWTH_SLACK = 1.05  # a component "grows faster than the load" past 5% over the load's ratio
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,7 @@ class Growth:
     first: float
     last: float
     load_ratio: float
+    slack: float  # the thresholds table's cost_growth_slack
 
     @property
     def ratio(self) -> float:
@@ -88,7 +88,7 @@ class Growth:
 
     @property
     def faster(self) -> bool:
-        return self.first > 0 and self.ratio > self.load_ratio * GROWTH_SLACK
+        return self.first > 0 and self.ratio > self.load_ratio * (1 + self.slack)
 
 
 @dataclass
@@ -99,6 +99,7 @@ class CostReport:
     growth: list[Growth]
     unpriced: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    slack: float = 0.05
 
     def at(self, m: float) -> Bill | None:
         return next((b for b in self.bills if b.multiplier == m), None)
@@ -114,7 +115,7 @@ class CostReport:
             return None
         first = priced[0]
         worst = max(priced[1:], key=lambda b: b.per_million)
-        return (first, worst) if worst.per_million > first.per_million * GROWTH_SLACK else None
+        return (first, worst) if worst.per_million > first.per_million * (1 + self.slack) else None
 
 
 def money(x: float, currency: str = "USD") -> str:
@@ -330,6 +331,7 @@ def bills(design: Design, at: tuple[float, ...] = (1.0, 10.0, 100.0), catalog: P
     """The monthly bill at each multiplier, how it grows, and what it could not price."""
     cat = for_design(catalog or default_prices(), design)
     model = model or build_capacity(design)
+    slack = model.table.thresholds["cost_growth_slack"].value
     unpriced: set[str] = set()
     assumptions: set[str] = set()
     out = [bill_at(model, cat, m, unpriced, assumptions) for m in at]
@@ -337,9 +339,10 @@ def bills(design: Design, at: tuple[float, ...] = (1.0, 10.0, 100.0), catalog: P
     if len(out) >= 2:
         first, last = out[0].by_component(), out[-1].by_component()
         for cid in sorted(set(first) | set(last)):
-            growth.append(Growth(cid, first.get(cid, 0.0), last.get(cid, 0.0), out[-1].multiplier / out[0].multiplier))
+            growth.append(Growth(cid, first.get(cid, 0.0), last.get(cid, 0.0),
+                                 out[-1].multiplier / out[0].multiplier, slack))
     notes = [f"prices: {cat.currency}, list prices as of {cat.as_of}; a month is {cat.hours_per_month:g} hours"]
-    return CostReport(design, cat, out, growth, sorted(unpriced), notes + sorted(assumptions))
+    return CostReport(design, cat, out, growth, sorted(unpriced), notes + sorted(assumptions), slack)
 
 
 def headline(report: CostReport) -> list[str]:

@@ -148,6 +148,20 @@ class Context:
         return sweep(self.capacity_model)
 
     @cached_property
+    def availability(self):
+        """Each use case's read and write path availability (tradeoff.availability)."""
+        from tradeoff.availability import analyse
+
+        return analyse(self.design)
+
+    @cached_property
+    def cost(self):
+        """The monthly bill at 1x, 10x and 100x (tradeoff.cost), on the same capacity model."""
+        from tradeoff.cost import bills
+
+        return bills(self.design, model=self.capacity_model)
+
+    @cached_property
     def load(self) -> dict[str, Load]:
         """Peak load per component, from the capacity model's demand (one load model for both)."""
         out: dict[str, Load] = {}

@@ -3,4 +3,5 @@
 from tradeoff.review.rules import (  # noqa: F401
     requirements, estimates, architecture, data, storage, partitioning, caching, async_, api, fault,
     consistency, scalability, security, observability, operations, decisions, wrap_up, changes, knowledge,
+    availability,
 )
