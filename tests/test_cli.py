@@ -127,7 +127,8 @@ def test_analyze_writes_the_folder_byte_identically(tmp_path, name):
         r = runner.invoke(app, ["analyze", name, "-o", str(tmp_path / run)])
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["advice.json", "canvas.excalidraw", "canvas.mmd", "canvas.png", "canvas.svg",
+    assert names == ["advice.json", "availability.json", "availability.md", "canvas.excalidraw", "canvas.mmd",
+                     "canvas.png", "canvas.svg", "cost.json", "cost.md",
                      "decisions.draft.yaml", "design.html", "design.md", "estimate.json", "estimate.md",
                      "index.html", "review.json", "review.md", "review.sarif", "scale-latency.png",
                      "scale-latency.svg", "scale-utilisation.png", "scale-utilisation.svg", "scale.json", "scale.md"]

@@ -21,6 +21,8 @@ class Analysis:
     advisory: Any = None
     review: Any = None
     scale: Any = None
+    availability: Any = None
+    cost: Any = None
     written: list[Path] = field(default_factory=list)
 
 
@@ -49,23 +51,33 @@ def analyze(design_path: str | Path, out_dir: str | Path, convention: str | None
 
     report = sweep(build(design, est, table))
     rev = review(design, table=table, est=est, scale=report)
+    from tradeoff.availability import analyse
+    from tradeoff.cost import bills
+    from tradeoff.render import availability as availability_render
+    from tradeoff.render import cost as cost_render
+
+    nines = analyse(design)
+    bill = bills(design, model=report.model)
     canvas = draw(design, est=est, findings=rev.findings, scale=report)
     files: dict[str, str | bytes] = {"estimate.json": to_json(est), "estimate.md": to_markdown(est),
              "advice.json": advice_render.to_json(adv), "decisions.draft.yaml": advice_render.drafts_yaml(adv),
              "review.json": review_render.to_json(rev), "review.md": review_render.to_markdown(rev),
              "review.sarif": review_render.to_sarif(rev, __version__),
              "scale.json": scale_render.to_json(report), "scale.md": scale_render.to_markdown(report),
+             "availability.json": availability_render.to_json(nines),
+             "availability.md": availability_render.to_markdown(nines),
+             "cost.json": cost_render.to_json(bill), "cost.md": cost_render.to_markdown(bill),
              **{f"canvas{SUFFIX[fmt]}": content for fmt, content in canvas.outputs.items()}}
     from tradeoff.render.doc import write_doc
 
-    files.update(write_doc(design, ["md", "html"], table, est, report, rev, canvas.outputs.get("svg")))
-    files["index.html"] = index_page(design, sorted([*files, *PLOT_FILES]), rev, report)
+    files.update(write_doc(design, ["md", "html"], table, est, report, rev, canvas.outputs.get("svg"), nines, bill))
+    files["index.html"] = index_page(design, sorted([*files, *PLOT_FILES]), rev, report, nines, bill)
     written = [write_output(out / name, content, design_path, "choose another -o folder")
                for name, content in sorted(files.items())]
     from tradeoff.capacity.plots import plot
 
     written += plot(report, out)
-    return Analysis(design, est, adv, rev, report, written)
+    return Analysis(design, est, adv, rev, report, nines, bill, written)
 
 
 PLOT_FILES = ("scale-latency.png", "scale-latency.svg", "scale-utilisation.png", "scale-utilisation.svg")
@@ -78,12 +90,15 @@ WHAT = {
     "review.sarif": "the review for code-scanning viewers (SARIF 2.1.0)",
     "advice.json": "options judged against the traffic and data", "decisions.draft.yaml": "drafted five-step decisions",
     "scale.md": "what breaks at 10x and 100x, with the arithmetic", "scale.json": "the capacity model (JSON)",
+    "availability.md": "the nines of each read and write path, with the arithmetic",
+    "availability.json": "availability per path (JSON)",
+    "cost.md": "the monthly bill at 1x, 10x and 100x, with the arithmetic", "cost.json": "the bill (JSON)",
     "scale-latency.png": "latency against load (PNG)", "scale-latency.svg": "latency against load (SVG)",
     "scale-utilisation.png": "utilisation against load (PNG)", "scale-utilisation.svg": "utilisation against load (SVG)",
 }
 
 
-def index_page(design: Design, names: list[str], review, scale) -> str:
+def index_page(design: Design, names: list[str], review, scale, availability=None, cost=None) -> str:
     """The folder's front page: the design, the headline, and a link to every file with what it is."""
     from html import escape
 
@@ -93,6 +108,14 @@ def index_page(design: Design, names: list[str], review, scale) -> str:
             f"from the review",
             f"what breaks first: {first.what} at {first.multiplier:.3g}x of today's peak" if first
             else "nothing in the model has a limit"]
+    if availability is not None:
+        from tradeoff.render.availability import headline as nines
+
+        head.append(nines(availability)[0])
+    if cost is not None and cost.bills:
+        from tradeoff.cost.bill import headline as bill
+
+        head.append(bill(cost)[0])
     rows = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a>: {escape(WHAT.get(n, ""))}</li>\n' for n in names)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{title}: tradeoff analysis</title>\n"

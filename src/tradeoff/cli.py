@@ -177,6 +177,16 @@ def analyze(
                  f"({len(rev.rules)} rules); {rev.verdict}")
     if sc.first is not None:
         lines.append(f"  breaks first: {sc.first.what} at {sc.first.multiplier:.3g}x of today's peak")
+    if result.availability is not None and result.availability.paths:
+        from tradeoff.render.availability import headline as nines
+
+        lines.append(f"  availability: {nines(result.availability)[0]}")
+    if result.cost is not None and result.cost.bills:
+        from tradeoff.cost.bill import money
+
+        b = result.cost.bills[0]
+        lines.append(f"  cost: {money(b.total)} a month at today's load"
+                     + "".join(f", {money(x.total)} at {x.multiplier:g}x" for x in result.cost.bills[1:]))
     lines.append(f"  decisions: {len(d.decisions)}; components: {len(d.components)}; "
                  f"recorded changes: {len(d.changes)}")
     lines.append(f"wrote {len(result.written)} files into {out}; open {out / 'index.html'}")

@@ -16,7 +16,8 @@ from tradeoff.render.doc import DRAFTED, write_doc
 
 runner = CliRunner()
 SECTIONS = ["## 1. Requirements", "## 2. The numbers", "## 3. High-level design", "## 4. Decisions",
-            "## 5. Deep dives", "## 6. Scalability: what changes at 10x and 100x", "## 7. Wrap-up",
+            "## 5. Deep dives", "## 6. Scalability: what changes at 10x and 100x", "## 7. Availability and cost",
+            "## 8. Wrap-up",
             "## Open findings"]
 
 
@@ -58,7 +59,7 @@ def test_the_markdown_is_commonmark_with_its_image_beside_it(docs, name):
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
     expected = [s[3:] for s in SECTIONS]
     if load_design(example_path(name)).changes:
-        expected.insert(7, "8. Constraint changes")
+        expected.insert(8, "9. Constraint changes")
     assert h2 == expected
 
 
@@ -69,7 +70,7 @@ def test_a_design_without_a_wrap_up_gets_a_drafted_one_marked_so():
     assert md.count(DRAFTED) >= 3  # the summary, what changes at 10x and 100x, the wrap-up
     summary = md.split("\n")[2]
     assert summary.startswith("> ") and "components" in summary and "first limit" in summary
-    wrap = md.split("## 7. Wrap-up")[1]
+    wrap = md.split("## 8. Wrap-up")[1]
     design = load_design_text(bare)
     # v1 is the must use cases, v2 the rest (from the requirements' priorities)
     assert [ln[6:] for ln in wrap.splitlines() if ln.startswith("- v1: ")] == \

@@ -205,7 +205,29 @@ def _drafted_wrap_up(design: Design, scale) -> list[str]:
     return out
 
 
-def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS) -> str:
+def _availability_and_cost(availability, cost) -> list[str]:
+    from tradeoff.render import availability as nines
+    from tradeoff.render import cost as bill
+    from tradeoff.render.scale import _md_table
+
+    out: list[str] = ["### Availability", ""]
+    if availability is None or not availability.paths:
+        out += ["*(no synchronous paths)*", ""]
+    else:
+        out += [f"- {h}" for h in nines.headline(availability)] + ["", _md_table(nines.HEAD, nines._rows(availability)), ""]
+        out += ["Where each figure comes from: " + "; ".join(availability.assumptions) + ".", ""] \
+            if availability.assumptions else []
+    out += ["### Cost", ""]
+    if cost is None or not cost.bills:
+        out += ["*(nothing to price)*", ""]
+    else:
+        head, rows = bill._component_rows(cost)
+        out += [f"- {h}" for h in bill.headline(cost)] + ["", _md_table(head, rows), ""]
+    return out
+
+
+def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS, availability=None,
+                cost=None) -> str:
     """The whole document. `canvas` is the image path the Markdown points at (None: no image)."""
     from tradeoff.render.estimate import to_markdown as estimate_md
 
@@ -248,7 +270,8 @@ def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS)
     if drafted_ev:
         md += [DRAFTED, ""]
     md += lines + [""]
-    md += ["## 7. Wrap-up", ""]
+    md += ["## 7. Availability and cost", ""] + _availability_and_cost(availability, cost)
+    md += ["## 8. Wrap-up", ""]
     wu = design.wrap_up
     if wu is None:
         md += [DRAFTED, "", f"- **Summary**: {summary}", ""] + _drafted_wrap_up(design, scale)
@@ -269,7 +292,7 @@ def to_markdown(design: Design, est, scale, review, canvas: str | None = CANVAS)
                    for t in wu.tech_debt]
             md.append("")
     if design.changes:
-        md += ["## 8. Constraint changes", ""]
+        md += ["## 9. Constraint changes", ""]
         for ch in design.changes:
             md += [f"### {ch.id}: {_value(ch.constraint)}", ""] + _element(ch, skip=("id", "constraint")) + [""]
     findings = [f for f in (review.findings if review else []) if str(getattr(f.severity, "value", f.severity))
@@ -305,7 +328,7 @@ def to_html(markdown: str, title: str, canvas_svg: str | None) -> str:
 
 
 def write_doc(design: Design, formats: list[str], table=None, est=None, scale=None, review=None,
-              canvas_svg: str | None = None) -> dict[str, str]:
+              canvas_svg: str | None = None, availability=None, cost=None) -> dict[str, str]:
     """File name -> content: design.md (with canvas.svg beside it) and/or design.html. The
     analyses run here when the caller has not made them already."""
     from tradeoff.capacity.model import build
@@ -320,7 +343,15 @@ def write_doc(design: Design, formats: list[str], table=None, est=None, scale=No
         from tradeoff.render.draw import draw
 
         canvas_svg = draw(design, ["svg"], est=est, findings=review.findings, scale=scale).outputs["svg"]
-    md = to_markdown(design, est, scale, review)
+    if availability is None:
+        from tradeoff.availability import analyse
+
+        availability = analyse(design)
+    if cost is None:
+        from tradeoff.cost import bills
+
+        cost = bills(design, model=scale.model)
+    md = to_markdown(design, est, scale, review, availability=availability, cost=cost)
     out: dict[str, str] = {}
     if "md" in formats:
         out["design.md"] = md
