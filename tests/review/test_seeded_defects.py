@@ -58,6 +58,16 @@ def lines(*ls: str) -> str:
 
 
 CASES = [
+    # ------------------------------------------------------------------ availability (any example)
+    # AVAIL: feed images with no placeholder: the CDN's 99.9% SLA fails the feed under a 99.99% target
+    case(NF, "feed-images-no-fallback",
+         ("      resilience:\n        fallback: an image that does not load shows a placeholder and is retried on "
+          "scroll; the feed still renders\n", ""),
+         "AVAIL-001", "cdn", "    - id: cdn\n"),
+    # AVAIL: the websocket gateways in one zone, under a 99.99% target that one 99.95% zone cannot meet
+    case(CHAT, "ws-gateway-one-zone",
+         ("      replicas: 600\n      zones: 3\n      capacity:", "      replicas: 600\n      zones: 1\n      capacity:"),
+         "AVAIL-002", "ws-gateway", "    - id: ws-gateway\n"),
     # ------------------------------------------------------------------ url-shortener
     # FAULT: the link store (on both must-have paths) shrunk to one node in one zone
     case(US, "link-store-single-replica",
