@@ -187,3 +187,12 @@ def test_every_example_prints_its_paths_with_the_arithmetic(name):
 def test_byte_identical_json():
     a = runner.invoke(app, ["availability", "chat", "-f", "json"]).output
     assert a == runner.invoke(app, ["availability", "chat", "-f", "json"]).output
+
+
+def test_a_partial_design_says_what_is_missing(tmp_path):
+    path = tmp_path / "p.design.yaml"
+    path.write_text("name: p\nrequirements:\n  use_cases:\n    - {id: a, name: A, priority: must}\n")
+    res = runner.invoke(app, ["availability", str(path)])
+    assert res.exit_code == 0 and "no read or write paths" in res.output
+    res = runner.invoke(app, ["cost", str(path)])
+    assert res.exit_code == 0 and "no components" in res.output

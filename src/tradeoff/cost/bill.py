@@ -347,6 +347,8 @@ def bills(design: Design, at: tuple[float, ...] = (1.0, 10.0, 100.0), catalog: P
 
 def headline(report: CostReport) -> list[str]:
     cur = report.catalog.currency
+    if not report.design.components:
+        return ["Nothing to price yet: the design has no components (architecture.components)."]
     lines = []
     for b in report.bills:
         top = ", ".join(f"{c} {money(v, cur)}" for c, v in b.top(3))

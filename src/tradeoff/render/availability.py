@@ -28,6 +28,9 @@ def verdict(p: PathAvailability) -> str:
 def headline(report: AvailabilityReport) -> list[str]:
     lines = []
     checked = [p for p in report.paths if p.target is not None]
+    if not report.paths:
+        return ["Nothing to compute yet: the design has no read or write paths (architecture.read_paths, "
+                "write_paths) through components."]
     if report.target is None:
         lines.append("No availability target is stated (requirements.non_functional.availability); "
                      "each path's figure is shown on its own.")
@@ -96,6 +99,8 @@ def to_rich(report: AvailabilityReport) -> Any:
     from rich.text import Text
 
     parts: list[Any] = [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(headline(report))]
+    if not report.paths:
+        return Group(*parts)
     t = Table(title="availability per synchronous path (published SLAs and per-node figures; zones shared)",
               title_justify="left")
     for h in HEAD:

@@ -73,6 +73,8 @@ def to_rich(report: CostReport) -> Any:
     from rich.text import Text
 
     parts: list[Any] = [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(headline(report))]
+    if not report.design.components:
+        return Group(*parts)
     for title, (head, rows) in (("the monthly bill by component", _component_rows(report)),
                                 ("by resource", _resource_rows(report))):
         t = Table(title=title, title_justify="left")
