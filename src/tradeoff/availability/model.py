@@ -344,6 +344,10 @@ def analyse(design: Design, table: AvailabilityTable | None = None) -> Availabil
                  + (f" -> {pct(alone[h.component])} on its own" if h.hard else "")
                  for h in hops]
         arith.append(_formula(hops, zone, zones, a))
+        for e in arch.async_edges:
+            if e.use_case == f.use_case and e.producer in visits:
+                arith.append(f"off the path: {e.id} ({e.producer} -> {e.via} -> {', '.join(e.consumers)}) is async; "
+                             f"{e.via}'s durability matters for data loss, not for whether the request is answered")
         paths.append(PathAvailability(f.id, f.use_case, direction, hops, zone, a, alone, caps, uc_target, weakest,
                                       costs.get(weakest, 0.0) if weakest else 0.0, fix, arith))
     return AvailabilityReport(design, zone, zone_source, zones, target, named, paths, sorted(set(assumptions)))
