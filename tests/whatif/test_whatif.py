@@ -168,3 +168,16 @@ def test_the_revised_canvas_crosses_out_the_old_value_beside_the_new(tmp_path):
         ["revision:old:0"]
     assert runner.invoke(app, args).exit_code == 0
     assert {p.name: p.read_bytes() for p in stem.parent.iterdir()} == first  # byte-identical
+
+
+def test_availability_and_the_bill_move_with_the_change():
+    # one zone for the redirect tier: the redirect path now pays a whole 99.95% zone on all 12 copies
+    imp = _impact("url-shortener", ["architecture.components.redirect-service.zones=1"])
+    moved = {n.key: n for n in imp.numbers}
+    nines = moved["availability.read-redirect"]
+    assert nines.before > 0.9998 and nines.after < nines.before - 0.0004  # at least the zone's 0.05% lost
+    assert not any(k.startswith("cost.") for k in moved)  # zones do not change the bill
+    # ten times the traffic: the bill at 1x grows (more nodes, requests, storage, egress), by at most 10x
+    imp = _impact("url-shortener", TEN_X)
+    moved = {n.key: n for n in imp.numbers}
+    assert 1 < moved["cost.1x"].after / moved["cost.1x"].before <= 10

@@ -24,6 +24,14 @@ def _num(v: float | None, unit: str) -> str:
         return q.fmt_data_rate(v)
     if unit == "ratio":
         return f"{v:.3g}"
+    if unit == "availability":
+        from tradeoff.availability.model import pct
+
+        return pct(v)
+    if unit.endswith("/month"):
+        from tradeoff.cost.bill import money
+
+        return f"{money(v, unit.split('/')[0])} a month"
     return f"{q.fmt_count(v)} {unit}".rstrip()
 
 
@@ -39,7 +47,7 @@ def lines(imp: Impact, shown: int | None = SHOWN) -> list[str]:
     out = [f"Change to {imp.design}: " + "; ".join(str(e) for e in imp.edits), ""]
     nums = imp.numbers if shown is None else imp.numbers[:shown]
     out.append(f"Numbers that move ({len(imp.numbers)}):" if imp.numbers else "No estimate moves.")
-    out += [f"  {n.label or n.key}: {_num(n.before, n.unit)} -> {_num(n.after, n.unit)}{_ratio(n.ratio)}" for n in nums]
+    out += [f"  {n.label or n.key}: {_num(n.before, n.unit)} -> {_num(n.after, n.unit)}{_ratio(n.ratio) if n.unit != 'availability' else ''}" for n in nums]
     if shown is not None and len(imp.numbers) > shown:
         out.append(f"  ... and {len(imp.numbers) - shown} more (-f json or -f md lists them all)")
     out.append("")

@@ -134,6 +134,28 @@ def _findings(report) -> dict[tuple, FindingChange]:
             for f in report.findings}
 
 
+def _nines_and_bill(before: Design, after: Design, models) -> list[NumberMove]:
+    """Each path's availability and the monthly bill at each multiplier, where they move."""
+    from tradeoff.availability import analyse
+    from tradeoff.cost import bills
+
+    out = []
+    paths = [{p.flow: p for p in analyse(d).paths} for d in (before, after)]
+    for flow in list(paths[0]) + [f for f in paths[1] if f not in paths[0]]:
+        pb, pa = paths[0].get(flow), paths[1].get(flow)
+        vb, va = (pb.availability if pb else None), (pa.availability if pa else None)
+        if vb != va and (vb is None or va is None or abs((1 - va) - (1 - vb)) > MOVED * max(1 - va, 1 - vb)):
+            p = pa or pb
+            out.append(NumberMove(f"availability.{flow}", f"{flow} ({p.use_case}, {p.direction}): availability",
+                                  "availability", vb, va))
+    costs = [bills(d, AT, model=m) for d, m in zip((before, after), models)]
+    for bb, ba in zip(costs[0].bills, costs[1].bills):
+        if abs(ba.total - bb.total) > MOVED * max(bb.total, ba.total):
+            out.append(NumberMove(f"cost.{bb.multiplier:g}x", f"monthly cost at {bb.multiplier:g}x",
+                                  f"{costs[1].catalog.currency}/month", bb.total, ba.total))
+    return out
+
+
 def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity=None) -> Impact:
     """The impact of `edits`, which turned `before` into `after`."""
     from tradeoff.capacity.model import build
@@ -155,6 +177,7 @@ def trace(before: Design, after: Design, edits: list[Edit], table=None, capacity
             continue
         f = fa or fb
         numbers.append(NumberMove(key, f.label, f.unit, vb, va))
+    numbers += _nines_and_bill(before, after, models)
 
     ids_b = {c.id for c in before.components}
     ids_a = {c.id for c in after.components}
