@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from tradeoff.errors import DesignError, DesignErrors
 from tradeoff.model.types import Fraction
 
 
@@ -75,19 +73,13 @@ class Source:
 
 
 def parse_availability(text: str, file: str) -> AvailabilityTable:
-    from tradeoff.io.load import parse_yaml
-    from tradeoff.knowledge.capacity import _errors
+    from tradeoff.knowledge.capacity import parse_knowledge
 
-    try:
-        data, source = parse_yaml(text, file)
-        return AvailabilityTable.model_validate(data)
-    except DesignError as exc:
-        raise DesignErrors([exc]) from None
-    except ValidationError as exc:
-        raise _errors(exc, source, "see the comment at the top of availability.yaml") from None
+    return parse_knowledge(AvailabilityTable, text, file, "see the comment at the top of availability.yaml")
 
 
 @lru_cache(maxsize=1)
 def default_availability() -> AvailabilityTable:
-    text = resources.files("tradeoff.knowledge").joinpath("availability.yaml").read_text(encoding="utf-8")
-    return parse_availability(text, "availability.yaml")
+    from tradeoff.knowledge.capacity import packaged
+
+    return parse_availability(packaged("availability.yaml"), "availability.yaml")

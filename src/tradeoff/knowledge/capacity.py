@@ -68,26 +68,21 @@ def _errors(exc: ValidationError, source: Any, hint: str) -> DesignErrors:
     return DesignErrors([_error(err, tuple(err["loc"]), source, hint) for err in exc.errors(include_url=False)])
 
 
-def parse_capacity(text: str, file: str) -> CapacityTable:
+def parse_knowledge(model: type[BaseModel], text: str, file: str, hint: str) -> Any:
+    """A knowledge file's text validated as `model`; every mistake with its file:line:col."""
     from tradeoff.io.load import parse_yaml
 
     try:
         data, source = parse_yaml(text, file)
-        return CapacityTable.model_validate(data)
+        return model.model_validate(data)
     except DesignError as exc:
         raise DesignErrors([exc]) from None
     except ValidationError as exc:
-        raise _errors(exc, source, "each entry needs figures plus rationale and source") from None
+        raise _errors(exc, source, hint) from None
 
 
-@lru_cache(maxsize=1)
-def default_capacity() -> CapacityTable:
-    text = resources.files("tradeoff.knowledge").joinpath("capacity.yaml").read_text(encoding="utf-8")
-    return parse_capacity(text, "capacity.yaml")
-
-
-def with_overrides(base: CapacityTable, path: str | Path) -> CapacityTable:
-    """Apply a user's knowledge file; every mistake is reported with file:line:col."""
+def read_user_file(path: str | Path) -> tuple[Any, Any]:
+    """A user's override file as (data, positions); a file that cannot be read or parsed is an error."""
     from tradeoff.io.load import parse_yaml
 
     file = str(path)
@@ -96,9 +91,28 @@ def with_overrides(base: CapacityTable, path: str | Path) -> CapacityTable:
     except OSError as exc:
         raise DesignErrors([DesignError(f"cannot read {file}: {exc.strerror}", None, "check the path")]) from None
     try:
-        data, source = parse_yaml(text, file)
+        return parse_yaml(text, file)
     except DesignError as exc:
         raise DesignErrors([exc]) from None
+
+
+def packaged(name: str) -> str:
+    """The text of one of the knowledge base's own data files."""
+    return resources.files("tradeoff.knowledge").joinpath(name).read_text(encoding="utf-8")
+
+
+def parse_capacity(text: str, file: str) -> CapacityTable:
+    return parse_knowledge(CapacityTable, text, file, "each entry needs figures plus rationale and source")
+
+
+@lru_cache(maxsize=1)
+def default_capacity() -> CapacityTable:
+    return parse_capacity(packaged("capacity.yaml"), "capacity.yaml")
+
+
+def with_overrides(base: CapacityTable, path: str | Path) -> CapacityTable:
+    """Apply a user's knowledge file; every mistake is reported with file:line:col."""
+    data, source = read_user_file(path)
     try:
         override = _Override.model_validate(data)
     except ValidationError as exc:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -139,22 +138,16 @@ HINT = "a prices override holds node_hour, storage, egress and managed prices as
 
 
 def parse_prices(text: str, file: str) -> PriceCatalog:
-    from tradeoff.io.load import parse_yaml
-    from tradeoff.knowledge.capacity import _errors
+    from tradeoff.knowledge.capacity import parse_knowledge
 
-    try:
-        data, source = parse_yaml(text, file)
-        return PriceCatalog.model_validate(data)
-    except DesignError as exc:
-        raise DesignErrors([exc]) from None
-    except ValidationError as exc:
-        raise _errors(exc, source, "see the comment at the top of prices.yaml") from None
+    return parse_knowledge(PriceCatalog, text, file, "see the comment at the top of prices.yaml")
 
 
 @lru_cache(maxsize=1)
 def default_prices() -> PriceCatalog:
-    text = resources.files("tradeoff.knowledge").joinpath("prices.yaml").read_text(encoding="utf-8")
-    return parse_prices(text, "prices.yaml")
+    from tradeoff.knowledge.capacity import packaged
+
+    return parse_prices(packaged("prices.yaml"), "prices.yaml")
 
 
 def apply_override(base: PriceCatalog, data: Any, source: Any, prefix: tuple = ()) -> PriceCatalog:
@@ -204,17 +197,9 @@ def apply_override(base: PriceCatalog, data: Any, source: Any, prefix: tuple = (
 
 def with_file(base: PriceCatalog, path: str | Path) -> PriceCatalog:
     """A user's prices file over the catalog."""
-    from tradeoff.io.load import parse_yaml
+    from tradeoff.knowledge.capacity import read_user_file
 
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DesignErrors([DesignError(f"cannot read {file}: {exc.strerror}", None, "check the path")]) from None
-    try:
-        data, source = parse_yaml(text, file)
-    except DesignError as exc:
-        raise DesignErrors([exc]) from None
+    data, source = read_user_file(path)
     if data is not None and not isinstance(data, dict):
         raise DesignErrors([DesignError("a prices file is a mapping", source.find(()), HINT)])
     return apply_override(base, data, source)
