@@ -227,7 +227,7 @@ def _next_arrival(dr, di, rate, fmax, prof_t, prof_f, lo, hi, tn, t_end):
             return tn
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         dr, di, t_end, t_final, window,
         # stations

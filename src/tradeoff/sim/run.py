@@ -397,6 +397,29 @@ def _unroll(ring: np.ndarray, head: np.ndarray, length: np.ndarray, n: int) -> n
     return out
 
 
+class _Prefetch:
+    """fill(buf) run on a thread of its own; wait() joins it (and re-raises what it raised)."""
+
+    def __init__(self, fill: Callable[[np.ndarray], None], buf: np.ndarray) -> None:
+        import threading
+
+        self.error: BaseException | None = None
+
+        def work() -> None:
+            try:
+                fill(buf)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller in wait()
+                self.error = exc
+
+        self.thread = threading.Thread(target=work, daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _grow(a: np.ndarray, n: int, fill=0) -> np.ndarray:
     shape = (n, *a.shape[1:])
     b = np.full(shape, fill, a.dtype)
@@ -438,15 +461,27 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     st_sigma = np.array([math.sqrt(math.log1p((s.cv if s.cv is not None else cv) ** 2)) for s in model.stations], f8)
     dr = np.zeros((3, DRAWS), f8)
     di = np.zeros(3, i8)
+    lognormal = bool((st_dist == core.D_LOGNORMAL).any())
+
+    def fill(buf: np.ndarray) -> None:
+        rng.standard_exponential(out=buf[0])
+        rng.random(out=buf[1])
+        if lognormal:
+            rng.standard_normal(out=buf[2])
+
+    # the next batch is drawn on a second thread while the core consumes this one (the core and
+    # numpy's fills both run without the GIL); batches come from the one generator in the same
+    # order as drawing them in turn would, so the result is the same, byte for byte
+    fill(dr)
+    spare = np.zeros_like(dr)
+    pending = _Prefetch(fill, spare)
 
     def refill() -> None:
-        rng.standard_exponential(out=dr[0])
-        rng.random(out=dr[1])
-        if (st_dist == core.D_LOGNORMAL).any():
-            rng.standard_normal(out=dr[2])
+        nonlocal dr, spare, pending
+        pending.wait()
+        dr, spare = spare, dr
         di[:] = 0
-
-    refill()
+        pending = _Prefetch(fill, spare)
 
     # the load profile: one piecewise-linear table shared by every class
     prof_t = np.array(load_profile.times, f8)
@@ -598,6 +633,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                     progress(1.0)
                 break
     wall = time.perf_counter() - t0
+    pending.wait()  # the batch drawn ahead is not needed: let its thread finish
     classes = [ClassResult(c.name, c.use_case, c.consumer, cls_out[i], cls_hist[i], float(cls_lat_sum[i]))
                for i, c in enumerate(model.classes)]
     stations = [StationResult(s.name, s.component, s.servers, st_cnt[i], st_busy[i], st_alive_w[i], st_hist[i],
