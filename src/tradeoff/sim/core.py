@@ -528,6 +528,160 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         # act: 1 service done at the top call, 2 the top call failed (reason), 3 (re)issue the top
         # call, 4 enter the class's root step, 5 a job reached its station after a network delay
         while act != 0:
+            # the blocks are in the order a request usually goes through them (1 -> 7, 4 -> 6 -> 3 -> 5),
+            # each falling through to the next check rather than back to the top: the next block is
+            # a predictable branch away, not a jump through a table
+            if act == 1:
+                # the top call's own service is done: a cache hit ends its subtree, else its children
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
+                    act = 7
+                else:
+                    i = i + 1
+                    act = 6
+                    # act 6 reads the parent's end from the stack top, which is this call: right
+
+            if act == 7:
+                # the call at the top completed successfully
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                if not fb:
+                    step_cnt[i, C_OK] += 1
+                bk = step_breaker[i] if not fb else -1
+                fb = False
+                if bk >= 0:
+                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
+                        br_state[bk] = 0
+                        br_ring[bk] = 0
+                        br_n[bk] = 0
+                    elif br_state[bk] == 0:
+                        br_ring[bk] = (br_ring[bk] << 1) & ((1 << BREAKER_WINDOW) - 1)
+                        if br_n[bk] < BREAKER_WINDOW:
+                            br_n[bk] += 1
+                req_i[rid, R_GEN] += 1  # its deadline (if any) is void
+                stack_i[rid, d, K_TOK] = -1
+                stack_i[rid, d, K_REPS] -= 1
+                if stack_i[rid, d, K_REPS] > 0:
+                    # a new call: attempt 0, a first pass if every call above it is one
+                    stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
+                    act = 3
+                    continue
+                req_i[rid, R_DEPTH] = d
+                if d == 0:
+                    # the request is done
+                    c = req_i[rid, R_CLS]
+                    lat = now - req_t0[rid]
+                    out = DEGRADED if req_i[rid, R_DEGRADED] == 1 else OK
+                    cls_out[c, w, out] += 1
+                    cls_hist[c, w, _bin(lat, fbits, ibits)] += 1
+                    cls_lat_sum[c] += lat
+                    req_i[rid, R_GEN] += 1
+                    free_r[nfr] = rid
+                    nfr += 1
+                    si[I_LIVE] -= 1
+                    act = 0
+                else:
+                    i = step_end[i]  # next sibling under the (new) top
+                    act = 6
+
+            if act == 4:
+                # enter step `i` as the next call of the request (i = the class's root at first)
+                d = req_i[rid, R_DEPTH]
+                i = cls_root[req_i[rid, R_CLS]] if d == 0 else -1
+                if d > 0:
+                    i = stack_i[rid, d - 1, K_STEP] + 1  # first child of the top
+                act = 6  # falls into "enter i or its next sibling" below with i set
+            if act == 6:
+                # enter step i, or skip to the next sibling while a step draws zero calls;
+                # when the parent's subtree is exhausted the parent's call is complete
+                d = req_i[rid, R_DEPTH]
+                end = step_end[stack_i[rid, d - 1, K_STEP]] if d > 0 else step_end[i]
+                entered = False
+                while i < end:
+                    calls = step_calls[i]
+                    n = int(calls)
+                    if calls != n and _uniform(dr, di) < calls - n:
+                        n += 1
+                    if n > 0:
+                        stack_i[rid, d, K_STEP] = i
+                        stack_i[rid, d, K_REPS] = n
+                        stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
+                        req_i[rid, R_DEPTH] = d + 1
+                        entered = True
+                        break
+                    i = step_end[i]
+                if entered:
+                    act = 3
+                elif d == 0:  # a root that draws no call: nothing to do, done at once
+                    c = req_i[rid, R_CLS]
+                    cls_out[c, w, OK] += 1
+                    cls_hist[c, w, 0] += 1
+                    req_i[rid, R_GEN] += 1
+                    free_r[nfr] = rid
+                    nfr += 1
+                    si[I_LIVE] -= 1
+                    act = 0
+                else:
+                    act = 7  # the parent's call is complete
+
+            if act == 3:
+                # issue (or re-issue) the call at the top of the stack
+                d = req_i[rid, R_DEPTH] - 1
+                i = stack_i[rid, d, K_STEP]
+                req_i[rid, R_SEQ] += 1
+                tok = req_i[rid, R_SEQ]
+                stack_i[rid, d, K_TOK] = tok
+                stack_i[rid, d, K_PROBE] = 0
+                step_cnt[i, C_ATTEMPTS] += 1
+                if stack_i[rid, d, K_ATT] == FIRST_PASS:
+                    step_cnt[i, C_CALLS] += 1
+                s = step_station[i]
+                if s < 0:  # no service of ours: straight on to its children
+                    act = 1
+                    continue
+                if step_alt[i] >= 0 and _uniform(dr, di) < step_alt_p[i]:
+                    s = step_alt[i]
+                bk = step_breaker[i]
+                if bk >= 0:
+                    if br_state[bk] == 1:  # open
+                        if now >= br_until[bk]:
+                            br_state[bk] = 2  # half-open: this call is the probe
+                            stack_i[rid, d, K_PROBE] = 1
+                        else:
+                            step_cnt[i, C_BREAKER] += 1
+                            act = 8  # fail without retrying: the breaker would refuse them too
+                            reason = ERR_BREAKER
+                            continue
+                    elif br_state[bk] == 2:
+                        step_cnt[i, C_BREAKER] += 1
+                        act = 8
+                        reason = ERR_BREAKER
+                        continue
+                tq = step_tq[i]
+                if tq >= 0:
+                    cap = tq_t.shape[1]
+                    k = (tq_head[tq] + tq_len[tq]) % cap
+                    tq_t[tq, k] = now + step_timeout[i]
+                    tq_rid[tq, k] = rid
+                    tq_tok[tq, k] = tok
+                    tq_len[tq] += 1
+                    if tq_armed[tq] == 0:
+                        nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, tq, 0)
+                        tq_armed[tq] = 1
+                nfj -= 1
+                jb = free_j[nfj]
+                job_i[jb, J_RID] = rid
+                job_i[jb, J_GEN] = req_i[rid, R_GEN]
+                job_i[jb, J_STEP] = i
+                job_i[jb, J_STATION] = s
+                job_i[jb, J_SLOT] = -1
+                if step_shift[i] > 0.0:
+                    nh = _push(h_t, h_i, nh, now + step_shift[i], E_ARRIVE, jb, 0)
+                    act = 0
+                else:
+                    act = 5
+
             if act == 5:
                 # arrive at the station: shed, refused, start, queue or reject
                 s = job_i[jb, J_STATION]
@@ -602,162 +756,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     if st_qlen[s] > st_cnt[s, S_QMAX]:
                         st_cnt[s, S_QMAX] = st_qlen[s]
                     act = 0
-                continue
-
-            if act == 4:
-                # enter step `i` as the next call of the request (i = the class's root at first)
-                d = req_i[rid, R_DEPTH]
-                i = cls_root[req_i[rid, R_CLS]] if d == 0 else -1
-                if d > 0:
-                    i = stack_i[rid, d - 1, K_STEP] + 1  # first child of the top
-                act = 6  # falls into "enter i or its next sibling" below with i set
-            if act == 6:
-                # enter step i, or skip to the next sibling while a step draws zero calls;
-                # when the parent's subtree is exhausted the parent's call is complete
-                d = req_i[rid, R_DEPTH]
-                end = step_end[stack_i[rid, d - 1, K_STEP]] if d > 0 else step_end[i]
-                entered = False
-                while i < end:
-                    calls = step_calls[i]
-                    n = int(calls)
-                    if calls != n and _uniform(dr, di) < calls - n:
-                        n += 1
-                    if n > 0:
-                        stack_i[rid, d, K_STEP] = i
-                        stack_i[rid, d, K_REPS] = n
-                        stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
-                        req_i[rid, R_DEPTH] = d + 1
-                        entered = True
-                        break
-                    i = step_end[i]
-                if entered:
-                    act = 3
-                elif d == 0:  # a root that draws no call: nothing to do, done at once
-                    c = req_i[rid, R_CLS]
-                    cls_out[c, w, OK] += 1
-                    cls_hist[c, w, 0] += 1
-                    req_i[rid, R_GEN] += 1
-                    free_r[nfr] = rid
-                    nfr += 1
-                    si[I_LIVE] -= 1
-                    act = 0
-                else:
-                    act = 7  # the parent's call is complete
-                continue
-
-            if act == 3:
-                # issue (or re-issue) the call at the top of the stack
-                d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
-                req_i[rid, R_SEQ] += 1
-                tok = req_i[rid, R_SEQ]
-                stack_i[rid, d, K_TOK] = tok
-                stack_i[rid, d, K_PROBE] = 0
-                step_cnt[i, C_ATTEMPTS] += 1
-                if stack_i[rid, d, K_ATT] == FIRST_PASS:
-                    step_cnt[i, C_CALLS] += 1
-                s = step_station[i]
-                if s < 0:  # no service of ours: straight on to its children
-                    act = 1
-                    continue
-                if step_alt[i] >= 0 and _uniform(dr, di) < step_alt_p[i]:
-                    s = step_alt[i]
-                bk = step_breaker[i]
-                if bk >= 0:
-                    if br_state[bk] == 1:  # open
-                        if now >= br_until[bk]:
-                            br_state[bk] = 2  # half-open: this call is the probe
-                            stack_i[rid, d, K_PROBE] = 1
-                        else:
-                            step_cnt[i, C_BREAKER] += 1
-                            act = 8  # fail without retrying: the breaker would refuse them too
-                            reason = ERR_BREAKER
-                            continue
-                    elif br_state[bk] == 2:
-                        step_cnt[i, C_BREAKER] += 1
-                        act = 8
-                        reason = ERR_BREAKER
-                        continue
-                tq = step_tq[i]
-                if tq >= 0:
-                    cap = tq_t.shape[1]
-                    k = (tq_head[tq] + tq_len[tq]) % cap
-                    tq_t[tq, k] = now + step_timeout[i]
-                    tq_rid[tq, k] = rid
-                    tq_tok[tq, k] = tok
-                    tq_len[tq] += 1
-                    if tq_armed[tq] == 0:
-                        nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, tq, 0)
-                        tq_armed[tq] = 1
-                nfj -= 1
-                jb = free_j[nfj]
-                job_i[jb, J_RID] = rid
-                job_i[jb, J_GEN] = req_i[rid, R_GEN]
-                job_i[jb, J_STEP] = i
-                job_i[jb, J_STATION] = s
-                job_i[jb, J_SLOT] = -1
-                if step_shift[i] > 0.0:
-                    nh = _push(h_t, h_i, nh, now + step_shift[i], E_ARRIVE, jb, 0)
-                    act = 0
-                else:
-                    act = 5
-                continue
-
-            if act == 1:
-                # the top call's own service is done: a cache hit ends its subtree, else its children
-                d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
-                if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
-                    act = 7
-                else:
-                    i = i + 1
-                    act = 6
-                    # act 6 reads the parent's end from the stack top, which is this call: right
-                continue
-
-            if act == 7:
-                # the call at the top completed successfully
-                d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
-                if not fb:
-                    step_cnt[i, C_OK] += 1
-                bk = step_breaker[i] if not fb else -1
-                fb = False
-                if bk >= 0:
-                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
-                        br_state[bk] = 0
-                        br_ring[bk] = 0
-                        br_n[bk] = 0
-                    elif br_state[bk] == 0:
-                        br_ring[bk] = (br_ring[bk] << 1) & ((1 << BREAKER_WINDOW) - 1)
-                        if br_n[bk] < BREAKER_WINDOW:
-                            br_n[bk] += 1
-                req_i[rid, R_GEN] += 1  # its deadline (if any) is void
-                stack_i[rid, d, K_TOK] = -1
-                stack_i[rid, d, K_REPS] -= 1
-                if stack_i[rid, d, K_REPS] > 0:
-                    # a new call: attempt 0, a first pass if every call above it is one
-                    stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
-                    act = 3
-                    continue
-                req_i[rid, R_DEPTH] = d
-                if d == 0:
-                    # the request is done
-                    c = req_i[rid, R_CLS]
-                    lat = now - req_t0[rid]
-                    out = DEGRADED if req_i[rid, R_DEGRADED] == 1 else OK
-                    cls_out[c, w, out] += 1
-                    cls_hist[c, w, _bin(lat, fbits, ibits)] += 1
-                    cls_lat_sum[c] += lat
-                    req_i[rid, R_GEN] += 1
-                    free_r[nfr] = rid
-                    nfr += 1
-                    si[I_LIVE] -= 1
-                    act = 0
-                else:
-                    i = step_end[i]  # next sibling under the (new) top
-                    act = 6
-                continue
 
             if act == 2 or act == 8:
                 # the top call failed (act 8: refused by an open breaker, no retry)
@@ -823,7 +821,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     req_i[rid, R_DEPTH] = d  # the caller's own call fails in turn
                     act = 2
                 continue
-            act = 0
 
     si[I_HEAP] = nh
     si[I_FREE_R] = nfr
