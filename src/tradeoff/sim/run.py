@@ -568,8 +568,11 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     step_cnt = np.zeros((max(n_steps, 1), core.N_CCOUNT), i8)
 
     t0 = time.perf_counter()
-    for k in range(1, SLICES + 1):
-        t_slice = duration * k / SLICES
+    # slices are for following progress and for stopping a ramp early; with neither, one call
+    # runs it all (where a slice ends changes nothing: the core picks up where it stopped)
+    slices = SLICES if progress is not None or ramp else 1
+    for k in range(1, slices + 1):
+        t_slice = duration * k / slices
         while True:
             with _front_indexing():
                 code = core.run(
@@ -618,8 +621,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 n = max(2 * h_t.shape[0], si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)))
                 h_t, h_i = _grow(h_t, n), _grow(h_i, n)
         if progress is not None:
-            progress(k / SLICES)
-        if ramp and k < SLICES:
+            progress(k / slices)
+        if ramp and k < slices:
             done = int(t_slice / window + 1e-9)  # windows wholly simulated
             with np.errstate(divide="ignore", invalid="ignore"):
                 busy = st_busy[:, :done] / (st_alive_w[:, :done] * spans[:done])
