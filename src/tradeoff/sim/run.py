@@ -635,8 +635,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 if progress is not None:
                     progress(1.0)
                 break
+    pending.wait()  # the batch drawn ahead is not needed: let its thread finish (counted in the wall time)
     wall = time.perf_counter() - t0
-    pending.wait()  # the batch drawn ahead is not needed: let its thread finish
     classes = [ClassResult(c.name, c.use_case, c.consumer, cls_out[i], cls_hist[i], float(cls_lat_sum[i]))
                for i, c in enumerate(model.classes)]
     stations = [StationResult(s.name, s.component, s.servers, st_cnt[i], st_busy[i], st_alive_w[i], st_hist[i],
