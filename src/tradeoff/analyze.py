@@ -113,7 +113,7 @@ def index_page(design: Design, names: list[str], review, scale, availability=Non
 
         head.append(nines(availability)[0])
     if cost is not None and cost.bills:
-        from tradeoff.cost.bill import headline as bill
+        from tradeoff.render.cost import headline as bill
 
         head.append(bill(cost)[0])
     rows = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a>: {escape(WHAT.get(n, ""))}</li>\n' for n in names)

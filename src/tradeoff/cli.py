@@ -326,7 +326,6 @@ def scale(
     where each limit is reached, and what each component needs, with the arithmetic."""
     from tradeoff.capacity.model import build
     from tradeoff.capacity.scale import parse_at, sweep
-    from tradeoff.examples import resolve
     from tradeoff.render import scale as render
 
     multipliers = parse_at(at)
@@ -336,6 +335,19 @@ def scale(
 
         caps = with_overrides(default_capacity(), knowledge)
     report = sweep(build(_load(design), table=_table(thresholds), capacity=caps), multipliers)
+    _report_out(render, report, format, output, design)
+    if plots is not None:
+        from tradeoff.capacity.plots import plot
+
+        for path in plot(report, plots):
+            sys.stderr.write(f"wrote {path}\n")
+
+
+def _report_out(render, report, format: "Format", output: Optional[Path], design: str) -> None:
+    """Print or write `report` through a renderer module (to_rich, to_json, to_markdown) in the
+    format asked for; the design file is never overwritten."""
+    from tradeoff.examples import resolve
+
     if format is Format.json:
         _write_or_print(render.to_json(report), output, Path(resolve(design)))
     elif format is Format.md:
@@ -348,29 +360,6 @@ def scale(
             Console(file=fh, width=140, no_color=True, highlight=False).print(render.to_rich(report))
     else:
         _console().print(render.to_rich(report))
-    if plots is not None:
-        from tradeoff.capacity.plots import plot
-
-        for path in plot(report, plots):
-            sys.stderr.write(f"wrote {path}\n")
-
-
-def _report_out(rich_obj, text_json: str, text_md: str, format: "Format", output: Optional[Path], design: str) -> None:
-    """Print or write a report in the format asked for (the design file is never overwritten)."""
-    from tradeoff.examples import resolve
-
-    if format is Format.json:
-        _write_or_print(text_json, output, Path(resolve(design)))
-    elif format is Format.md:
-        _write_or_print(text_md, output, Path(resolve(design)))
-    elif output is not None:
-        from rich.console import Console
-
-        _write_or_print("", output, Path(resolve(design)))
-        with output.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=140, no_color=True, highlight=False).print(rich_obj)
-    else:
-        _console().print(rich_obj)
 
 
 @app.command()
@@ -386,9 +375,7 @@ def availability(
     from tradeoff.availability import analyse
     from tradeoff.render import availability as render
 
-    report = analyse(_load(design))
-    _report_out(render.to_rich(report), render.to_json(report) if format is Format.json else "",
-                render.to_markdown(report) if format is Format.md else "", format, output, design)
+    _report_out(render, analyse(_load(design)), format, output, design)
 
 
 @app.command()
@@ -410,9 +397,7 @@ def cost(
 
     multipliers = parse_at(at)
     catalog = with_file(default_prices(), prices) if prices is not None else None
-    report = bills(_load(design), multipliers, catalog)
-    _report_out(render.to_rich(report), render.to_json(report) if format is Format.json else "",
-                render.to_markdown(report) if format is Format.md else "", format, output, design)
+    _report_out(render, bills(_load(design), multipliers, catalog), format, output, design)
 
 
 @app.command()

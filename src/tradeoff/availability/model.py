@@ -34,7 +34,8 @@ import itertools
 import math
 from dataclasses import dataclass, field, replace
 
-from tradeoff.capacity.load import ASYNC_START, THINNING_KINDS, flows_of
+from tradeoff.capacity.latency import root_flows
+from tradeoff.capacity.load import walk
 from tradeoff.knowledge.availability import AvailabilityTable, default_availability
 from tradeoff.model import quantity as q
 from tradeoff.model.design import (
@@ -79,7 +80,7 @@ class Hop:
             return self.sla
         if self.mode != "replicas":
             return 1.0
-        n = sum(self.per_zone()[i] for i in range(len(self.per_zone())) if zones_up[i])
+        n = sum(c for c, up in zip(self.per_zone(), zones_up) if up)
         return 1.0 - (1.0 - self.node) ** n if n else 0.0
 
     def per_zone(self) -> list[int]:
@@ -206,24 +207,6 @@ def _hop(table: AvailabilityTable, c: Component, visit: float, fallback: str | N
     return Hop(c.id, "replicas", visit, copies, c.zones or 1, node=figure, source=source)
 
 
-def _roots(design: Design) -> list[tuple[str, Flow, list[Flow]]]:
-    """Each flow a request waits on (read or write), with the flows of its use case anchored in it."""
-    arch = design.architecture
-    flows = flows_of(design)
-    out = []
-    for kind, f in flows:
-        first = arch.component(f.hops[0].component)
-        if first is not None and first.kind in ASYNC_START:
-            continue
-        if any(g is not f and g.use_case == f.use_case and f.use_case is not None
-               and any(h.component == f.hops[0].component for h in g.hops[1:]) for _, g in flows):
-            continue  # a branch: it rides on the flow it is anchored in
-        branches = [g for _, g in flows if g is not f and g.use_case == f.use_case and g.use_case is not None
-                    and any(h.component == g.hops[0].component for h in f.hops[1:])]
-        out.append((kind, f, branches))
-    return out
-
-
 def _visits(design: Design, f: Flow, branches: list[Flow]) -> tuple[dict[str, float], dict[str, str | None]]:
     """Share of requests reaching each component of a path (capped at 1), and the fallback of the
     caller of each (the nearest earlier hop that is not a cache)."""
@@ -232,16 +215,13 @@ def _visits(design: Design, f: Flow, branches: list[Flow]) -> tuple[dict[str, fl
     fallback: dict[str, str | None] = {}
 
     def run(flow: Flow, start: float) -> None:
-        m, caller = start, None
-        for h in flow.hops:
-            m *= h.calls
-            visits[h.component] = max(visits.get(h.component, 0.0), min(1.0, m))
-            c = arch.component(h.component)
-            if caller is not None and h.component not in fallback:
+        caller = None
+        for cid, v, _ in walk(design, flow, start):  # visits multiply by calls and thin after caches
+            visits[cid] = max(visits.get(cid, 0.0), min(1.0, v))
+            if caller is not None and cid not in fallback:
                 res = caller.resilience
-                fallback[h.component] = res.fallback if res and res.fallback else None
-            if c is not None and c.kind in THINNING_KINDS and c.hit_ratio is not None:
-                m *= 1 - c.hit_ratio
+                fallback[cid] = res.fallback if res and res.fallback else None
+            c = arch.component(cid)
             if c is not None and c.kind not in (ComponentKind.cache, ComponentKind.cdn, ComponentKind.dns):
                 caller = c
 
@@ -315,7 +295,7 @@ def analyse(design: Design, table: AvailabilityTable | None = None) -> Availabil
     zones = max([c.zones or 1 for c in design.components] or [1])
     target, named = _target(design)
     paths = []
-    for direction, f, branches in (_roots(design) if arch else []):
+    for direction, f, branches in (root_flows(design) if arch else []):
         visits, fallback = _visits(design, f, branches)
         hops = []
         for cid, v in visits.items():

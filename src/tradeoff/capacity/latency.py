@@ -66,10 +66,17 @@ class FlowLatency:
 
 def request_flows(model: CapacityModel) -> list[tuple[Flow, list[Flow]]]:
     """Each flow a request waits on, with the flows of its use case that branch off it."""
-    flows = [f for _, f in flows_of(model.design)]
-    arch = model.design.architecture
+    return [(f, branches) for _, f, branches in root_flows(model.design)]
+
+
+def root_flows(design) -> list[tuple[str, Flow, list[Flow]]]:
+    """(read or write, flow, its branches) for each flow a request waits on: not started by an
+    async component, not anchored in another flow of its use case."""
+    kinds = flows_of(design)
+    flows = [f for _, f in kinds]
+    arch = design.architecture
     out = []
-    for f in flows:
+    for kind, f in kinds:
         first = arch.component(f.hops[0].component)
         if first is not None and first.kind in ASYNC_START:
             continue
@@ -77,7 +84,7 @@ def request_flows(model: CapacityModel) -> list[tuple[Flow, list[Flow]]]:
             continue
         branches = [g for g in flows if g is not f and g.use_case == f.use_case and g.use_case is not None
                     and any(h.component == g.hops[0].component for h in f.hops[1:])]
-        out.append((f, branches))
+        out.append((kind, f, branches))
     return out
 
 

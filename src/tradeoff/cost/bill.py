@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from tradeoff.capacity.model import UNMODELLED, CapacityModel, ComponentModel
 from tradeoff.capacity.model import build as build_capacity
-from tradeoff.capacity.scale import _need, fmt_x
+from tradeoff.capacity.scale import _need
 from tradeoff.knowledge.capacity import node_figures
 from tradeoff.knowledge.prices import ManagedPrice, PriceCatalog, default_prices, for_design
 from tradeoff.model import quantity as q
@@ -210,13 +210,13 @@ def _storage_lines(model: CapacityModel, cat: PriceCatalog, c: Component, manage
 
 def _egress(design: Design, model: CapacityModel) -> dict[str, tuple[float, list[str]]]:
     """Bytes a second (average, 1x) leaving each edge component, with the use cases behind them."""
-    from tradeoff.availability.model import _roots
+    from tradeoff.capacity.latency import root_flows
 
     arch = design.architecture
     traffic = {t.use_case: t for t in (design.estimates.traffic if design.estimates else [])}
     out: dict[str, tuple[float, list[str]]] = {}
     seen: set[str] = set()
-    for _, f, _ in (_roots(design) if arch else []):
+    for _, f, _ in (root_flows(design) if arch else []):
         uc = f.use_case
         if uc is None or uc in seen or uc not in traffic:
             continue
@@ -274,12 +274,12 @@ def _node_price(cat: PriceCatalog, c: Component) -> tuple[float, str] | None:
     return (got.price, got.instance) if got else None
 
 
-def bill_at(model: CapacityModel, cat: PriceCatalog, m: float, unpriced: set[str], assumptions: set[str]) -> Bill:
+def bill_at(model: CapacityModel, cat: PriceCatalog, m: float, unpriced: set[str], assumptions: set[str],
+            shares: dict[str, float], egress: dict[str, tuple[float, list[str]]]) -> Bill:
+    """The bill at multiplier m; `shares` (cache memory) and `egress` are the 1x figures."""
     design = model.design
     cur = cat.currency
     lines: list[Line] = []
-    shares = _cache_shares(design, model)
-    egress = _egress(design, model)
     secs = cat.hours_per_month * 3600
     for c in design.components:
         cm = model.components[c.id]
@@ -334,7 +334,8 @@ def bills(design: Design, at: tuple[float, ...] = (1.0, 10.0, 100.0), catalog: P
     slack = model.table.thresholds["cost_growth_slack"].value
     unpriced: set[str] = set()
     assumptions: set[str] = set()
-    out = [bill_at(model, cat, m, unpriced, assumptions) for m in at]
+    shares, egress = _cache_shares(design, model), _egress(design, model)
+    out = [bill_at(model, cat, m, unpriced, assumptions, shares, egress) for m in at]
     growth = []
     if len(out) >= 2:
         first, last = out[0].by_component(), out[-1].by_component()
@@ -343,23 +344,3 @@ def bills(design: Design, at: tuple[float, ...] = (1.0, 10.0, 100.0), catalog: P
                                  out[-1].multiplier / out[0].multiplier, slack))
     notes = [f"prices: {cat.currency}, list prices as of {cat.as_of}; a month is {cat.hours_per_month:g} hours"]
     return CostReport(design, cat, out, growth, sorted(unpriced), notes + sorted(assumptions), slack)
-
-
-def headline(report: CostReport) -> list[str]:
-    cur = report.catalog.currency
-    if not report.design.components:
-        return ["Nothing to price yet: the design has no components (architecture.components)."]
-    lines = []
-    for b in report.bills:
-        top = ", ".join(f"{c} {money(v, cur)}" for c, v in b.top(3))
-        per = f"; {money(b.per_million, cur)} per million requests" if b.per_million is not None else ""
-        lines.append(f"At {fmt_x(b.multiplier)}: {money(b.total, cur)} a month{per}; top: {top or '-'}.")
-    rises = report.per_million_rises()
-    if rises:
-        lines.append(f"Cost per million requests rises with load: {money(rises[0].per_million, cur)} at "
-                     f"{fmt_x(rises[0].multiplier)} to {money(rises[1].per_million, cur)} at {fmt_x(rises[1].multiplier)}.")
-    for g in report.faster:
-        lines.append(f"{g.component} grows faster than the load: x{g.ratio:,.3g} for x{g.load_ratio:g} the load.")
-    if report.unpriced:
-        lines.append(f"Not priced (no catalog entry and no `cost:`): {', '.join(report.unpriced)}.")
-    return lines

@@ -6,11 +6,31 @@ import json
 from typing import Any
 
 from tradeoff.capacity.scale import fmt_x
-from tradeoff.cost.bill import RESOURCES, CostReport, headline, money
+from tradeoff.cost.bill import RESOURCES, CostReport, money
 
 
 def _r(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.8g}")
+
+
+def headline(report: CostReport) -> list[str]:
+    cur = report.catalog.currency
+    if not report.design.components:
+        return ["Nothing to price yet: the design has no components (architecture.components)."]
+    lines = []
+    for b in report.bills:
+        top = ", ".join(f"{c} {money(v, cur)}" for c, v in b.top(3))
+        per = f"; {money(b.per_million, cur)} per million requests" if b.per_million is not None else ""
+        lines.append(f"At {fmt_x(b.multiplier)}: {money(b.total, cur)} a month{per}; top: {top or '-'}.")
+    rises = report.per_million_rises()
+    if rises:
+        lines.append(f"Cost per million requests rises with load: {money(rises[0].per_million, cur)} at "
+                     f"{fmt_x(rises[0].multiplier)} to {money(rises[1].per_million, cur)} at {fmt_x(rises[1].multiplier)}.")
+    for g in report.faster:
+        lines.append(f"{g.component} grows faster than the load: x{g.ratio:,.3g} for x{g.load_ratio:g} the load.")
+    if report.unpriced:
+        lines.append(f"Not priced (no catalog entry and no `cost:`): {', '.join(report.unpriced)}.")
+    return lines
 
 
 def to_dict(report: CostReport) -> dict[str, Any]:
