@@ -132,9 +132,10 @@ def bin_edges(b: int) -> tuple[float, float]:
 
 @njit(cache=True)
 def _push(h_t, h_i, n, t, kind, a, b):
+    """Adds an event to the 4-ary min-heap on h_t (parent of i: (i - 1) // 4)."""
     i = n
     while i > 0:
-        p = (i - 1) >> 1
+        p = (i - 1) >> 2
         if h_t[p] <= t:
             break
         h_t[i] = h_t[p]
@@ -149,7 +150,9 @@ def _push(h_t, h_i, n, t, kind, a, b):
 
 @njit(cache=True)
 def _pop(h_t, h_i, n):
-    """Removes the root (the caller has read it); returns the new size."""
+    """Removes the root (the caller has read it); returns the new size. The smallest of four
+    children is picked with selects, not branches: which child is smallest is a coin toss the
+    branch predictor cannot learn."""
     n -= 1
     if n == 0:
         return 0
@@ -158,17 +161,33 @@ def _pop(h_t, h_i, n):
     k1 = h_i[n, 1]
     i = 0
     while True:
-        c = 2 * i + 1
+        c = 4 * i + 1
         if c >= n:
             break
-        if c + 1 < n and h_t[c + 1] < h_t[c]:
-            c += 1
-        if h_t[c] >= t:
+        if c + 3 < n:
+            t0 = h_t[c]
+            t1 = h_t[c + 1]
+            t2 = h_t[c + 2]
+            t3 = h_t[c + 3]
+            a = c if t0 <= t1 else c + 1
+            at = min(t0, t1)
+            b = c + 2 if t2 <= t3 else c + 3
+            bt = min(t2, t3)
+            m = a if at <= bt else b
+            mt = min(at, bt)
+        else:
+            m = c
+            mt = h_t[c]
+            for x in range(c + 1, n):
+                if h_t[x] < mt:
+                    mt = h_t[x]
+                    m = x
+        if mt >= t:
             break
-        h_t[i] = h_t[c]
-        h_i[i, 0] = h_i[c, 0]
-        h_i[i, 1] = h_i[c, 1]
-        i = c
+        h_t[i] = mt
+        h_i[i, 0] = h_i[m, 0]
+        h_i[i, 1] = h_i[m, 1]
+        i = m
     h_t[i] = t
     h_i[i, 0] = k0
     h_i[i, 1] = k1
