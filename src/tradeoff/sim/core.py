@@ -235,7 +235,7 @@ def _rate_factor(prof_t, prof_f, lo, hi, t):
     return prof_f[j] + (prof_f[j + 1] - prof_f[j]) * (t - t0) / (t1 - t0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _next_arrival(dr, di, rate, fmax, prof_t, prof_f, lo, hi, tn, t_end):
     """The next arrival after tn of a Poisson process whose rate is rate x the profile's factor:
     thinning (Lewis and Shedler 1979) against the profile's largest factor fmax."""
