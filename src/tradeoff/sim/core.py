@@ -28,6 +28,9 @@ The world it simulates
 Event kinds in the heap: a job's departure, a job's arrival after a network delay, a call's
 deadline, a retry after backoff. External arrivals and faults are kept outside the heap (a
 next-time per class, a sorted fault list), so W1 costs one heap push and pop per station visit.
+The heap is 4-ary (half the levels of a binary heap, a node's children in one cache line, the
+smallest picked with selects): with 100x the servers it holds ~1,000 events and a binary heap's
+mispredicted child choices cost a third of the run.
 
 The loop only ever indexes its arrays from the front; run.py has numba compile it without
 negative-index wraparound (see run._front_indexing), which numba has no option for.
