@@ -28,7 +28,7 @@ The world it simulates
 Event kinds in the heap: a job's departure, a job's arrival after a network delay, a call's
 deadline, a retry after backoff. External arrivals and faults are kept outside the heap (a
 next-time per class, a sorted fault list), so W1 costs one heap push and pop per station visit.
-The heap is 4-ary (half the levels of a binary heap, a node's children in one cache line, the
+The heap is 4-ary (half the levels of a binary heap, a node's four children side by side, the
 smallest picked with selects): with 100x the servers it holds ~1,000 events and a binary heap's
 mispredicted child choices cost a third of the run.
 
@@ -131,8 +131,9 @@ def _prefetch(typingctx, arr, i, j):
         ptr = cgutils.get_item_pointer(context, builder, aryty, ary, idx, wraparound=False)
         i8p = ir.PointerType(ir.IntType(8))
         i32 = ir.IntType(32)
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-                                            "llvm.prefetch.p0")
+        # the intrinsic's name carries its pointer type: p0 with opaque pointers (LLVM 15 on), p0i8 before
+        name = "llvm.prefetch.p0i8" if str(i8p) == "i8*" else "llvm.prefetch.p0"
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), name)
         builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep in all levels, data
         return context.get_dummy_value()
 
