@@ -16,6 +16,7 @@ is its own class of arrivals at the rate the load model gives it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,7 +104,9 @@ class SimModel:
             "st_rl_rate": np.array([s.rate_limit for s in st], f8),
             "st_rl_burst": np.array([max(1.0, s.rate_limit) for s in st], f8),
             "step_station": np.array([s.station for s in sp], i8),
-            "step_calls": np.array([s.calls for s in sp], f8),
+            # calls c: floor(c) calls, and one more with probability frac(c)
+            "step_calls_n": np.array([math.floor(s.calls) for s in sp], i8),
+            "step_calls_p": np.array([s.calls - math.floor(s.calls) for s in sp], f8),
             "step_end": np.array([s.end for s in sp], i8),
             "step_hit": np.array([s.hit for s in sp], f8),
             "step_shift": np.array([s.shift for s in sp], f8),

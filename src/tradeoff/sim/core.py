@@ -95,6 +95,14 @@ MAX_DEPTH = 12  # call-tree depth a request can have
 MAX_ATTEMPTS = 1000  # attempts that retries multiplied across layers may make within one event
 HEAP_MARGIN = 2 * MAX_ATTEMPTS + 16  # heap room kept free: one event pushes at most this many
 DRAW_MARGIN = 4 * MAX_ATTEMPTS + 64  # random draws kept in the buffers: one event takes at most this many
+# the room checks (draws, heap, pools, timer queues) run once every ROOM_EVENTS events, for that
+# many events' worth at a time; they run at fixed event counts, so where a slice ends changes nothing
+ROOM_EVENTS = 16
+HEAP_ROOM = ROOM_EVENTS * HEAP_MARGIN
+DRAW_ROOM = ROOM_EVENTS * DRAW_MARGIN
+TQ_ROOM = ROOM_EVENTS * MAX_ATTEMPTS
+R_ROOM = ROOM_EVENTS + 1  # free request rows kept: an event takes at most one
+J_ROOM = ROOM_EVENTS + 3  # free job rows kept: an event holds at most one more
 
 # request int columns
 R_CLS, R_DEPTH, R_GEN, R_SEQ, R_DEGRADED = range(5)
@@ -111,8 +119,8 @@ N_KI = 5
 # first-pass calls can be counted: attempts / first-pass calls is the amplification across layers
 FIRST_PASS = 1 << 40
 # scalar int state
-I_HEAP, I_FREE_R, I_FREE_J, I_NEXT_FAULT, I_LIVE, I_MAX_LIVE, I_OVERFLOW = range(7)
-N_II = 7
+I_HEAP, I_FREE_R, I_FREE_J, I_NEXT_FAULT, I_LIVE, I_MAX_LIVE, I_OVERFLOW, I_EVENTS = range(8)
+N_II = 8
 # scalar float state
 T_NOW, = range(1)
 
@@ -156,13 +164,23 @@ def _warm(job_i, job_f, req_i, req_t0, stack_i, jb):
         _prefetch(job_f, nx, 0)
 
 
+@intrinsic
+def _bits(typingctx, x):
+    """The IEEE 754 bits of a float64 as an int64 (a register move, not a trip through memory)."""
+    sig = types.int64(types.float64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return sig, codegen
+
+
 @njit(cache=True, inline="always")
-def _bin(x, fbits, ibits):
+def _bin(x):
     """The histogram bin of x >= 0: its exponent and top SUB_BITS mantissa bits."""
     if x < HIST_LO:
         return 0
-    fbits[0] = x
-    b = (ibits[0] >> (52 - SUB_BITS)) - _LO_BITS + 1
+    b = (_bits(x) >> (52 - SUB_BITS)) - _LO_BITS + 1
     return b if b < NBINS else NBINS - 1
 
 
@@ -266,6 +284,18 @@ def _expo(dr, di):
     return dr[0, di[0] - 1]
 
 
+@njit(cache=True, inline="always")
+def _earliest(next_arr):
+    """The class whose next external arrival comes first, and its time."""
+    c_arr = -1
+    t_arr = np.inf
+    for c in range(next_arr.shape[0]):
+        if next_arr[c] < t_arr:
+            t_arr = next_arr[c]
+            c_arr = c
+    return c_arr, t_arr
+
+
 @njit(cache=True)
 def _rate_factor(prof_t, prof_f, lo, hi, t):
     """Piecewise-linear load profile of one class at time t (held flat past its ends)."""
@@ -301,7 +331,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         st_servers, st_conc, st_off, st_qlimit, st_dist, st_mean_r, st_mean_w, st_sigma,
         st_rl_rate, st_rl_burst,
         # steps
-        step_station, step_calls, step_end, step_hit, step_shift, step_write, step_timeout,
+        step_station, step_calls_n, step_calls_p, step_end, step_hit, step_shift, step_write, step_timeout,
         step_retries, step_backoff, step_backoff_base, step_breaker, step_fallback, step_alt, step_alt_p, step_tq,
         # classes
         cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
@@ -323,6 +353,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     nfr = si[I_FREE_R]
     nfj = si[I_FREE_J]
     nf = si[I_NEXT_FAULT]
+    n_ev = si[I_EVENTS]
     now = sf[T_NOW]
     n_faults = fault_t.shape[0]
     H = h_t.shape[0]
@@ -331,50 +362,61 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
                                         cls_prof_lo[c], cls_prof_hi[c], now, t_final)
 
-    fbits = np.zeros(1, np.float64)
-    ibits = fbits.view(np.int64)
     n_draws = dr.shape[1]
     inv_window = 1.0 / window
+    # kept up to date as they change rather than looked up at every event: the earliest external
+    # arrival, the next fault, and the window (w; the next one starts where now / window reaches w_next)
+    c_arr, t_arr = _earliest(next_arr)
+    t_fault = fault_t[nf] if nf < n_faults else np.inf
+    w = 0
+    w_next = 0.0
 
     while True:
-        if di[0] + DRAW_MARGIN > n_draws or di[1] + DRAW_MARGIN > n_draws or di[2] + DRAW_MARGIN > n_draws:
-            si[I_HEAP] = nh
-            si[I_FREE_R] = nfr
-            si[I_FREE_J] = nfj
-            si[I_NEXT_FAULT] = nf
-            sf[T_NOW] = now
-            return REFILL
-        tq_full = False
-        for k in range(tq_len.shape[0]):
-            if tq_len[k] + MAX_ATTEMPTS > tq_t.shape[1]:
-                tq_full = True
-        if tq_full or nfr < 2 or nfj < 4 or nh + HEAP_MARGIN > H or (
-                nf < fault_t.shape[0] and nh + HEAP_MARGIN + st_qlen[fault_station[nf]] > H):
-            si[I_HEAP] = nh
-            si[I_FREE_R] = nfr
-            si[I_FREE_J] = nfj
-            si[I_NEXT_FAULT] = nf
-            sf[T_NOW] = now
-            return GROW
+        if n_ev % ROOM_EVENTS == 0:
+            code = DONE
+            if di[0] + DRAW_ROOM > n_draws or di[1] + DRAW_ROOM > n_draws or di[2] + DRAW_ROOM > n_draws:
+                code = REFILL
+            else:
+                for k in range(tq_len.shape[0]):
+                    if tq_len[k] + TQ_ROOM > tq_t.shape[1]:
+                        code = GROW
+                if nfr < R_ROOM or nfj < J_ROOM or nh + HEAP_ROOM > H:
+                    code = GROW
+            if code != DONE:
+                si[I_HEAP] = nh
+                si[I_FREE_R] = nfr
+                si[I_FREE_J] = nfj
+                si[I_NEXT_FAULT] = nf
+                si[I_EVENTS] = n_ev
+                sf[T_NOW] = now
+                return code
         # the next thing to happen: a heap event, an external arrival or a fault
         t_heap = h_t[0] if nh > 0 else np.inf
-        c_arr = -1
-        t_arr = np.inf
-        for c in range(n_cls):
-            if next_arr[c] < t_arr:
-                t_arr = next_arr[c]
-                c_arr = c
-        t_fault = fault_t[nf] if nf < n_faults else np.inf
         # (comparisons, not min(): in a function this large numba's min() stays an out-of-line call)
         t = t_heap if t_heap < t_arr else t_arr
         if t_fault < t:
             t = t_fault
         if t >= t_end:
             break
+        if t_fault <= t_heap and t_fault <= t_arr and nh + HEAP_ROOM + st_qlen[fault_station[nf]] > H:
+            code = GROW  # a fault may queue a station's whole queue as zero-delay departures
+            si[I_HEAP] = nh
+            si[I_FREE_R] = nfr
+            si[I_FREE_J] = nfj
+            si[I_NEXT_FAULT] = nf
+            si[I_EVENTS] = n_ev
+            sf[T_NOW] = now
+            return code
+        n_ev += 1
         now = t
-        w = int(now * inv_window)
-        if w >= n_win:
-            w = n_win - 1
+        x = now * inv_window
+        if x >= w_next:
+            w = int(x)
+            if w >= n_win - 1:
+                w = n_win - 1
+                w_next = np.inf
+            else:
+                w_next = w + 1.0
 
         # these are set by a handler that needs the request walker below
         act = 0  # see the walker below
@@ -440,6 +482,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         job_i[jb, J_SLOT] = -1
                         nh = _push(h_t, h_i, nh, now, E_DEPART, jb, 1)
             nf += 1
+            t_fault = fault_t[nf] if nf < n_faults else np.inf
             continue
 
         if t_arr < t_heap:
@@ -447,6 +490,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             c = c_arr
             next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
                                         cls_prof_lo[c], cls_prof_hi[c], now, t_final)
+            c_arr, t_arr = _earliest(next_arr)
             if si[I_LIVE] >= si[I_MAX_LIVE]:
                 # past the cap on requests in flight: the system is overloaded beyond recovery and
                 # the arrival is turned away (memory stays bounded however long the run)
@@ -524,7 +568,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         st_fail_w[s, w] += 1
                     else:
                         st_cnt[s, S_DONE] += 1
-                        st_hist[s, w, _bin(now - job_f[jb, J_TA], fbits, ibits)] += 1
+                        st_hist[s, w, _bin(now - job_f[jb, J_TA])] += 1
                 elif sl >= 0:
                     st_cnt[s, S_LOST] += 1
                     st_fail_w[s, w] += 1
@@ -646,7 +690,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     lat = now - req_t0[rid]
                     out = DEGRADED if req_i[rid, R_DEGRADED] == 1 else OK
                     cls_out[c, w, out] += 1
-                    cls_hist[c, w, _bin(lat, fbits, ibits)] += 1
+                    cls_hist[c, w, _bin(lat)] += 1
                     cls_lat_sum[c] += lat
                     req_i[rid, R_GEN] += 1
                     free_r[nfr] = rid
@@ -671,9 +715,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 end = step_end[stack_i[rid, d - 1, K_STEP]] if d > 0 else step_end[i]
                 entered = False
                 while i < end:
-                    calls = step_calls[i]
-                    n = int(calls)
-                    if calls != n and _uniform(dr, di) < calls - n:
+                    n = step_calls_n[i]
+                    if step_calls_p[i] > 0.0 and _uniform(dr, di) < step_calls_p[i]:
                         n += 1
                     if n > 0:
                         stack_i[rid, d, K_STEP] = i
@@ -898,5 +941,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     si[I_FREE_R] = nfr
     si[I_FREE_J] = nfj
     si[I_NEXT_FAULT] = nf
+    si[I_EVENTS] = n_ev
     sf[T_NOW] = now
     return DONE

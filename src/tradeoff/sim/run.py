@@ -528,7 +528,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     values = sorted({float(t) for t in arr["step_timeout"] if t > 0})
     step_tq = np.array([values.index(float(t)) if t > 0 else -1 for t in arr["step_timeout"]], i8)
     n_tq = max(len(values), 1)
-    TQ = 1 << 12
+    TQ = 1 << 15  # room for core.TQ_ROOM deadlines, twice
     tq_t = np.zeros((n_tq, TQ), f8)
     tq_rid = np.zeros((n_tq, TQ), i8)
     tq_tok = np.zeros((n_tq, TQ), i8)
@@ -537,7 +537,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     tq_armed = np.zeros(n_tq, i8)
 
     R = J = 1 << 12
-    H = 1 << 13
+    H = 1 << 16  # room for core.HEAP_ROOM events, twice
     req_i = np.zeros((R, core.N_RI), i8)
     req_t0 = np.zeros(R, f8)
     depth = max((sp.depth for sp in model.steps), default=0) + 2  # the call tree's depth, and a spare
@@ -579,7 +579,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                     dr, di, t_slice, duration, window,
                     arr["st_servers"], arr["st_conc"], arr["st_off"], arr["st_qlimit"], st_dist, arr["st_mean_r"],
                     arr["st_mean_w"], st_sigma, arr["st_rl_rate"], arr["st_rl_burst"],
-                    arr["step_station"], arr["step_calls"], arr["step_end"], arr["step_hit"], arr["step_shift"],
+                    arr["step_station"], arr["step_calls_n"], arr["step_calls_p"], arr["step_end"], arr["step_hit"], arr["step_shift"],
                     arr["step_write"], arr["step_timeout"], arr["step_retries"], arr["step_backoff"],
                     arr["step_backoff_base"], arr["step_breaker"], arr["step_fallback"], arr["step_alt"],
                     arr["step_alt_p"], step_tq,
@@ -599,7 +599,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 refill()
                 continue
             # a pool ran short: double what is short and go on where it stopped
-            if si[core.I_FREE_R] < 2:
+            if si[core.I_FREE_R] < core.R_ROOM:
                 n = req_i.shape[0]
                 req_i, req_t0 = _grow(req_i, 2 * n), _grow(req_t0, 2 * n)
                 stack_i = _grow(stack_i, 2 * n)
@@ -607,18 +607,19 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                 nf = si[core.I_FREE_R]
                 free_r[nf: nf + n] = np.arange(2 * n - 1, n - 1, -1)
                 si[core.I_FREE_R] = nf + n
-            if si[core.I_FREE_J] < 4:
+            if si[core.I_FREE_J] < core.J_ROOM:
                 n = job_i.shape[0]
                 job_i, job_f = _grow(job_i, 2 * n), _grow(job_f, 2 * n)
                 free_j = _grow(free_j, 2 * n)
                 nf = si[core.I_FREE_J]
                 free_j[nf: nf + n] = np.arange(2 * n - 1, n - 1, -1)
                 si[core.I_FREE_J] = nf + n
-            if (tq_len + core.MAX_ATTEMPTS > tq_t.shape[1]).any():
-                tq_t, tq_rid, tq_tok = (_unroll(a, tq_head, tq_len, 2 * a.shape[1]) for a in (tq_t, tq_rid, tq_tok))
+            if (tq_len + core.TQ_ROOM > tq_t.shape[1]).any():
+                n = max(2 * tq_t.shape[1], int(tq_len.max()) + 2 * core.TQ_ROOM)
+                tq_t, tq_rid, tq_tok = (_unroll(a, tq_head, tq_len, n) for a in (tq_t, tq_rid, tq_tok))
                 tq_head[:] = 0
-            if si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)) > h_t.shape[0]:
-                n = max(2 * h_t.shape[0], si[core.I_HEAP] + 2 * core.HEAP_MARGIN + int(st_qlen.max(initial=0)))
+            if si[core.I_HEAP] + core.HEAP_ROOM + int(st_qlen.max(initial=0)) > h_t.shape[0]:
+                n = max(2 * h_t.shape[0], si[core.I_HEAP] + 2 * core.HEAP_ROOM + int(st_qlen.max(initial=0)))
                 h_t, h_i = _grow(h_t, n), _grow(h_i, n)
         if progress is not None:
             progress(k / slices)
