@@ -65,3 +65,37 @@ def test_an_event_loop_of_pushes_and_pops_matches_heapq():
             heapq.heappush(ref, (nt, seq))
             seq += 1
         assert size == len(ref)
+
+
+def test_a_replace_of_the_read_root_matches_heapreplace():
+    """core._put with the root held (read, not yet removed) is heapq.heapreplace: the root goes
+    and the new event is in; without it, a push. Mixed at random against heapq."""
+    rng = np.random.default_rng(11)
+    h_t, h_i = _heap(4096)
+    size = 0
+    ref: list[tuple[float, int]] = []
+    for seq in range(300):
+        t = float(rng.exponential())
+        size = core._put(h_t, h_i, size, False, t, 0, seq, 0)
+        heapq.heappush(ref, (t, seq))
+    now = 0.0
+    for seq in range(300, 20_300):
+        t, a = float(h_t[0]), int(h_i[0, 0])
+        assert (t, a) == ref[0]
+        now = t
+        new = now + float(rng.exponential())
+        if rng.random() < 0.6:  # the event read adds one: a replace
+            size = core._put(h_t, h_i, size, True, new, 0, seq, 0)
+            heapq.heapreplace(ref, (new, seq))
+        else:  # it adds none and is removed, then maybe one more is added
+            size = core._pop(h_t, h_i, size)
+            heapq.heappop(ref)
+            if rng.random() < 0.5 or not size:
+                size = core._put(h_t, h_i, size, False, new, 0, seq, 0)
+                heapq.heappush(ref, (new, seq))
+        assert size == len(ref)
+    out = []
+    while size:
+        out.append((float(h_t[0]), int(h_i[0, 0])))
+        size = core._pop(h_t, h_i, size)
+    assert out == sorted(ref)

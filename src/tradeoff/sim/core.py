@@ -215,16 +215,10 @@ def _push(h_t, h_i, n, t, kind, a, b):
 
 
 @njit(cache=True, inline="always")
-def _pop(h_t, h_i, n):
-    """Removes the root (the caller has read it); returns the new size. The smallest of four
-    children is picked with selects, not branches: which child is smallest is a coin toss the
-    branch predictor cannot learn."""
-    n -= 1
-    if n == 0:
-        return 0
-    t = h_t[n]
-    k0 = h_i[n, 0]
-    k1 = h_i[n, 1]
+def _sift(h_t, h_i, n, t, k0, k1):
+    """Places an event at the root of a heap of n events whose root slot is free, and lets it
+    sink to its place. The smallest of four children is picked with selects, not branches: which
+    child is smallest is a coin toss the branch predictor cannot learn."""
     i = 0
     while True:
         c = 4 * i + 1
@@ -257,7 +251,27 @@ def _pop(h_t, h_i, n):
     h_t[i] = t
     h_i[i, 0] = k0
     h_i[i, 1] = k1
+
+
+@njit(cache=True, inline="always")
+def _pop(h_t, h_i, n):
+    """Removes the root (the caller has read it); returns the new size."""
+    n -= 1
+    if n > 0:
+        _sift(h_t, h_i, n, h_t[n], h_i[n, 0], h_i[n, 1])
     return n
+
+
+@njit(cache=True, inline="always")
+def _put(h_t, h_i, n, held, t, kind, a, b):
+    """Adds an event; returns the new size. With `held` the root has been read and is still to be
+    removed: the new event takes its place and sinks (one pass down the heap instead of a pass down
+    to remove the root and one up to add the event: a departure that starts the request's next call
+    is a replace)."""
+    if held:
+        _sift(h_t, h_i, n, t, a, (b << 2) | kind)
+        return n
+    return _push(h_t, h_i, n, t, kind, a, b)
 
 
 @njit(cache=True, inline="always")
@@ -423,6 +437,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         rid = -1
         reason = 0
         fb = False  # the completing call failed and its fallback served
+        held = False  # the heap's root is read and not yet removed
 
         if t_fault <= t_heap and t_fault <= t_arr:
             # ---------------------------------------------------------------- a fault
@@ -469,7 +484,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     st_wait_sum[s] += now - job_f[jb, J_TA]
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
-                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, jb, 0)
+                    held = False
                 if st_alive[s] == 0 and st_qlen[s] > 0:
                     # refuse everything queued: each live one fails its call (handled one per event)
                     while st_qlen[s] > 0:
@@ -480,7 +496,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         st_fail_w[s, w] += 1
                         # a zero-delay departure with a dead epoch reports the failure in order
                         job_i[jb, J_SLOT] = -1
-                        nh = _push(h_t, h_i, nh, now, E_DEPART, jb, 1)
+                        nh = _put(h_t, h_i, nh, held, now, E_DEPART, jb, 1)
+                        held = False
             nf += 1
             t_fault = fault_t[nf] if nf < n_faults else np.inf
             continue
@@ -512,7 +529,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             a = h_i[0, 0]
             kind = h_i[0, 1] & 3
             b = h_i[0, 1] >> 2
-            nh = _pop(h_t, h_i, nh)
+            held = True  # removed when the event adds one (a replace) or at its end
             if kind == E_DEPART:
                 jb = a
                 s = job_i[jb, J_STATION]
@@ -533,7 +550,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         st_wait_sum[s] += now - job_f[nj, J_TA]
                         st_wait_n[s] += 1
                         st_busy[s, w] += ts
-                        nh = _push(h_t, h_i, nh, now + ts, E_DEPART, nj, 0)
+                        nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, nj, 0)
+                        held = False
                     else:
                         st_nbusy[s] -= 1
                 elif sl >= 0:
@@ -552,7 +570,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                             st_wait_sum[s] += now - job_f[nj, J_TA]
                             st_wait_n[s] += 1
                             st_busy[s, w] += ts
-                            nh = _push(h_t, h_i, nh, now + ts, E_DEPART, nj, 0)
+                            nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, nj, 0)
+                            held = False
                         else:
                             free_slots[st_off[s] + st_free_top[s]] = sl
                             st_free_top[s] += 1
@@ -617,13 +636,15 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         tq_len[tq] -= 1
                         continue
                     if tq_t[tq, hd] > now:  # live and not yet due: wait for it
-                        nh = _push(h_t, h_i, nh, tq_t[tq, hd], E_TIMER, tq, 0)
+                        nh = _put(h_t, h_i, nh, held, tq_t[tq, hd], E_TIMER, tq, 0)
+                        held = False
                         tq_armed[tq] = 1
                         break
                     tq_head[tq] = (hd + 1) % cap
                     tq_len[tq] -= 1
                     if tq_len[tq] > 0:  # the rest are handled as their own events
-                        nh = _push(h_t, h_i, nh, max(now, tq_t[tq, tq_head[tq]]), E_TIMER, tq, 0)
+                        nh = _put(h_t, h_i, nh, held, max(now, tq_t[tq, tq_head[tq]]), E_TIMER, tq, 0)
+                        held = False
                         tq_armed[tq] = 1
                     rid = r
                     req_i[rid, R_DEPTH] = d + 1  # abandon everything below the timed-out call
@@ -782,7 +803,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     tq_tok[tq, k] = tok
                     tq_len[tq] += 1
                     if tq_armed[tq] == 0:
-                        nh = _push(h_t, h_i, nh, now + step_timeout[i], E_TIMER, tq, 0)
+                        nh = _put(h_t, h_i, nh, held, now + step_timeout[i], E_TIMER, tq, 0)
+                        held = False
                         tq_armed[tq] = 1
                 nfj -= 1
                 jb = free_j[nfj]
@@ -792,7 +814,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 job_i[jb, J_STATION] = s
                 job_i[jb, J_SLOT] = -1
                 if step_shift[i] > 0.0:
-                    nh = _push(h_t, h_i, nh, now + step_shift[i], E_ARRIVE, jb, 0)
+                    nh = _put(h_t, h_i, nh, held, now + step_shift[i], E_ARRIVE, jb, 0)
+                    held = False
                     act = 0
                 else:
                     act = 5
@@ -829,7 +852,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_inf[s] += 1
-                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, jb, 0)
+                    held = False
                     act = 0
                 elif st_slotted[s] == 0 and st_nbusy[s] < st_servers[s]:
                     # no replica fault touches this station: servers are a count, not slots
@@ -839,7 +863,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
-                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, jb, 0)
+                    held = False
                     act = 0
                 elif st_slotted[s] == 1 and st_free_top[s] > 0:
                     st_free_top[s] -= 1
@@ -851,7 +876,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
-                    nh = _push(h_t, h_i, nh, now + ts, E_DEPART, jb, 0)
+                    nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, jb, 0)
+                    held = False
                     act = 0
                 elif st_qlimit[s] >= 0 and st_qlen[s] >= st_qlimit[s]:
                     st_cnt[s, S_REJECTED] += 1
@@ -909,7 +935,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     req_i[rid, R_SEQ] += 1
                     stack_i[rid, d, K_TOK] = req_i[rid, R_SEQ]
                     if wait > 0.0:
-                        nh = _push(h_t, h_i, nh, now + wait, E_RETRY, rid, req_i[rid, R_SEQ])
+                        nh = _put(h_t, h_i, nh, held, now + wait, E_RETRY, rid, req_i[rid, R_SEQ])
+                        held = False
                         act = 0
                     else:
                         act = 3
@@ -936,6 +963,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     req_i[rid, R_DEPTH] = d  # the caller's own call fails in turn
                     act = 2
                 continue
+        if held:  # the event read off the heap added none: remove it now
+            nh = _pop(h_t, h_i, nh)
 
     si[I_HEAP] = nh
     si[I_FREE_R] = nfr
