@@ -156,8 +156,8 @@ def _warm(job_i, job_f, req_i, req_t0, stack_i, jb):
     r = job_i[jb, J_RID]
     _prefetch(req_i, r, 0)
     _prefetch(req_t0, r, 0)
-    for d in range(stack_i.shape[1]):
-        _prefetch(stack_i, r, d)
+    for k in range(0, stack_i.shape[1], 8):  # a cache line holds 8 of its ints
+        _prefetch(stack_i, r, k)
     nx = job_i[jb, J_NEXT]
     if nx >= 0:
         _prefetch(job_i, nx, 0)
@@ -629,7 +629,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     r = tq_rid[tq, hd]
                     tk = tq_tok[tq, hd]
                     d = req_i[r, R_DEPTH] - 1
-                    while d >= 0 and stack_i[r, d, K_TOK] != tk:
+                    while d >= 0 and stack_i[r, d * N_KI + K_TOK] != tk:
                         d -= 1
                     if d < 0:  # that call is over: drop it
                         tq_head[tq] = (hd + 1) % cap
@@ -649,14 +649,14 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     rid = r
                     req_i[rid, R_DEPTH] = d + 1  # abandon everything below the timed-out call
                     req_i[rid, R_GEN] += 1  # orphans its job, wherever it is
-                    step_cnt[stack_i[rid, d, K_STEP], C_TIMEOUTS] += 1
+                    step_cnt[stack_i[rid, d * N_KI + K_STEP], C_TIMEOUTS] += 1
                     act = 2
                     reason = ERR_TIMEOUT
                     break
             else:  # E_RETRY
                 rid = a
                 d = req_i[rid, R_DEPTH] - 1
-                if d >= 0 and stack_i[rid, d, K_TOK] == b:
+                if d >= 0 and stack_i[rid, d * N_KI + K_TOK] == b:
                     act = 3
                 else:
                     rid = -1
@@ -671,7 +671,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             if act == 1:
                 # the top call's own service is done: a cache hit ends its subtree, else its children
                 d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
+                i = stack_i[rid, d * N_KI + K_STEP]
                 if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
                     act = 7
                 else:
@@ -682,13 +682,13 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             if act == 7:
                 # the call at the top completed successfully
                 d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
+                i = stack_i[rid, d * N_KI + K_STEP]
                 if not fb:
                     step_cnt[i, C_OK] += 1
                 bk = step_breaker[i] if not fb else -1
                 fb = False
                 if bk >= 0:
-                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
+                    if br_state[bk] == 2 and stack_i[rid, d * N_KI + K_PROBE] == 1:
                         br_state[bk] = 0
                         br_ring[bk] = 0
                         br_n[bk] = 0
@@ -697,11 +697,11 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         if br_n[bk] < BREAKER_WINDOW:
                             br_n[bk] += 1
                 req_i[rid, R_GEN] += 1  # its deadline (if any) is void
-                stack_i[rid, d, K_TOK] = -1
-                stack_i[rid, d, K_REPS] -= 1
-                if stack_i[rid, d, K_REPS] > 0:
+                stack_i[rid, d * N_KI + K_TOK] = -1
+                stack_i[rid, d * N_KI + K_REPS] -= 1
+                if stack_i[rid, d * N_KI + K_REPS] > 0:
                     # a new call: attempt 0, a first pass if every call above it is one
-                    stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
+                    stack_i[rid, d * N_KI + K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, (d - 1) * N_KI + K_ATT] == FIRST_PASS else 0
                     act = 3
                     continue
                 req_i[rid, R_DEPTH] = d
@@ -727,22 +727,22 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 d = req_i[rid, R_DEPTH]
                 i = cls_root[req_i[rid, R_CLS]] if d == 0 else -1
                 if d > 0:
-                    i = stack_i[rid, d - 1, K_STEP] + 1  # first child of the top
+                    i = stack_i[rid, (d - 1) * N_KI + K_STEP] + 1  # first child of the top
                 act = 6  # falls into "enter i or its next sibling" below with i set
             if act == 6:
                 # enter step i, or skip to the next sibling while a step draws zero calls;
                 # when the parent's subtree is exhausted the parent's call is complete
                 d = req_i[rid, R_DEPTH]
-                end = step_end[stack_i[rid, d - 1, K_STEP]] if d > 0 else step_end[i]
+                end = step_end[stack_i[rid, (d - 1) * N_KI + K_STEP]] if d > 0 else step_end[i]
                 entered = False
                 while i < end:
                     n = step_calls_n[i]
                     if step_calls_p[i] > 0.0 and _uniform(dr, di) < step_calls_p[i]:
                         n += 1
                     if n > 0:
-                        stack_i[rid, d, K_STEP] = i
-                        stack_i[rid, d, K_REPS] = n
-                        stack_i[rid, d, K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, d - 1, K_ATT] == FIRST_PASS else 0
+                        stack_i[rid, d * N_KI + K_STEP] = i
+                        stack_i[rid, d * N_KI + K_REPS] = n
+                        stack_i[rid, d * N_KI + K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, (d - 1) * N_KI + K_ATT] == FIRST_PASS else 0
                         req_i[rid, R_DEPTH] = d + 1
                         entered = True
                         break
@@ -764,13 +764,13 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             if act == 3:
                 # issue (or re-issue) the call at the top of the stack
                 d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
+                i = stack_i[rid, d * N_KI + K_STEP]
                 req_i[rid, R_SEQ] += 1
                 tok = req_i[rid, R_SEQ]
-                stack_i[rid, d, K_TOK] = tok
-                stack_i[rid, d, K_PROBE] = 0
+                stack_i[rid, d * N_KI + K_TOK] = tok
+                stack_i[rid, d * N_KI + K_PROBE] = 0
                 step_cnt[i, C_ATTEMPTS] += 1
-                if stack_i[rid, d, K_ATT] == FIRST_PASS:
+                if stack_i[rid, d * N_KI + K_ATT] == FIRST_PASS:
                     step_cnt[i, C_CALLS] += 1
                 s = step_station[i]
                 if s < 0:  # no service of ours: straight on to its children
@@ -783,7 +783,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     if br_state[bk] == 1:  # open
                         if now >= br_until[bk]:
                             br_state[bk] = 2  # half-open: this call is the probe
-                            stack_i[rid, d, K_PROBE] = 1
+                            stack_i[rid, d * N_KI + K_PROBE] = 1
                         else:
                             step_cnt[i, C_BREAKER] += 1
                             act = 8  # fail without retrying: the breaker would refuse them too
@@ -901,12 +901,12 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             if act == 2 or act == 8:
                 # the top call failed (act 8: refused by an open breaker, no retry)
                 d = req_i[rid, R_DEPTH] - 1
-                i = stack_i[rid, d, K_STEP]
+                i = stack_i[rid, d * N_KI + K_STEP]
                 req_i[rid, R_GEN] += 1  # orphan whatever of this attempt is still out there
-                stack_i[rid, d, K_TOK] = -1
+                stack_i[rid, d * N_KI + K_TOK] = -1
                 bk = step_breaker[i]
                 if bk >= 0 and act == 2:
-                    if br_state[bk] == 2 and stack_i[rid, d, K_PROBE] == 1:
+                    if br_state[bk] == 2 and stack_i[rid, d * N_KI + K_PROBE] == 1:
                         br_state[bk] = 1
                         br_until[bk] = now + BREAKER_SLEEP
                     elif br_state[bk] == 0:
@@ -921,9 +921,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         if br_n[bk] >= BREAKER_WINDOW and fails >= BREAKER_RATIO * BREAKER_WINDOW:
                             br_state[bk] = 1
                             br_until[bk] = now + BREAKER_SLEEP
-                att = stack_i[rid, d, K_ATT] & (FIRST_PASS - 1)
+                att = stack_i[rid, d * N_KI + K_ATT] & (FIRST_PASS - 1)
                 if act == 2 and att < step_retries[i]:
-                    stack_i[rid, d, K_ATT] = att + 1  # a retry: no longer a first pass
+                    stack_i[rid, d * N_KI + K_ATT] = att + 1  # a retry: no longer a first pass
                     bo = step_backoff[i]
                     wait = 0.0
                     if bo == B_FIXED:
@@ -933,7 +933,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     elif bo == B_EXP_JITTER:  # full jitter: uniform on [0, base x 2^att]
                         wait = _uniform(dr, di) * step_backoff_base[i] * 2.0 ** att
                     req_i[rid, R_SEQ] += 1
-                    stack_i[rid, d, K_TOK] = req_i[rid, R_SEQ]
+                    stack_i[rid, d * N_KI + K_TOK] = req_i[rid, R_SEQ]
                     if wait > 0.0:
                         nh = _put(h_t, h_i, nh, held, now + wait, E_RETRY, rid, req_i[rid, R_SEQ])
                         held = False
@@ -946,7 +946,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     # graceful degradation: the caller serves its fallback and goes on
                     step_cnt[i, C_FALLBACK] += 1
                     req_i[rid, R_DEGRADED] = 1
-                    stack_i[rid, d, K_REPS] = 1
+                    stack_i[rid, d * N_KI + K_REPS] = 1
                     fb = True
                     act = 7
                     continue

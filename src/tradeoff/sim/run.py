@@ -541,7 +541,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     req_i = np.zeros((R, core.N_RI), i8)
     req_t0 = np.zeros(R, f8)
     depth = max((sp.depth for sp in model.steps), default=0) + 2  # the call tree's depth, and a spare
-    stack_i = np.zeros((R, depth, core.N_KI), i8)
+    stack_i = np.zeros((R, depth * core.N_KI), i8)  # row rid: its calls' columns, depth after depth
     free_r = np.arange(R, dtype=i8)[::-1].copy()
     job_i = np.zeros((J, core.N_JI), i8)
     job_f = np.zeros((J, 1), f8)
