@@ -109,7 +109,7 @@ R_CLS, R_DEPTH, R_GEN, R_SEQ, R_DEGRADED = range(5)
 N_RI = 5
 # job int columns
 J_RID, J_GEN, J_STEP, J_NEXT, J_SLOT, J_EPOCH, J_STATION = range(7)
-N_JI = 7
+N_JI = 8  # one spare: a row is a power of two, its index a shift
 # job float columns
 J_TA = 0  # when the job reached its station
 # stack int columns (per request, per depth)
@@ -153,14 +153,14 @@ def _warm(job_i, job_f, req_i, req_t0, stack_i, jb):
     """Prefetches what a job dequeued now will touch when its service ends (its request's rows),
     and the row of the job queued behind it, dequeued next: under overload a queue holds
     hundreds of thousands of jobs, each cold by the time it reaches the head."""
-    r = job_i[jb, J_RID]
-    _prefetch(req_i, r, 0)
+    r = job_i[jb * N_JI + J_RID]
+    _prefetch(req_i, r * N_RI, 0)
     _prefetch(req_t0, r, 0)
     for k in range(0, stack_i.shape[1], 8):  # a cache line holds 8 of its ints
         _prefetch(stack_i, r, k)
-    nx = job_i[jb, J_NEXT]
+    nx = job_i[jb * N_JI + J_NEXT]
     if nx >= 0:
-        _prefetch(job_i, nx, 0)
+        _prefetch(job_i, nx * N_JI, 0)
         _prefetch(job_f, nx, 0)
 
 
@@ -472,16 +472,16 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 # queued work starts on revived slots; with no live slot left the queue is refused
                 while st_free_top[s] > 0 and st_qlen[s] > 0:
                     jb = st_qhead[s]
-                    st_qhead[s] = job_i[jb, J_NEXT]
+                    st_qhead[s] = job_i[jb * N_JI + J_NEXT]
                     st_qlen[s] -= 1
                     st_free_top[s] -= 1
                     sl = free_slots[st_off[s] + st_free_top[s]]
                     slot_busy[sl] = 1
-                    job_i[jb, J_SLOT] = sl
-                    job_i[jb, J_EPOCH] = slot_epoch[sl]
-                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    job_i[jb * N_JI + J_SLOT] = sl
+                    job_i[jb * N_JI + J_EPOCH] = slot_epoch[sl]
+                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                    st_wait_sum[s] += now - job_f[jb, J_TA]
+                    st_wait_sum[s] += now - job_f[jb]
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
                     nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, jb, 0)
@@ -490,12 +490,12 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     # refuse everything queued: each live one fails its call (handled one per event)
                     while st_qlen[s] > 0:
                         jb = st_qhead[s]
-                        st_qhead[s] = job_i[jb, J_NEXT]
+                        st_qhead[s] = job_i[jb * N_JI + J_NEXT]
                         st_qlen[s] -= 1
                         st_cnt[s, S_REFUSED] += 1
                         st_fail_w[s, w] += 1
                         # a zero-delay departure with a dead epoch reports the failure in order
-                        job_i[jb, J_SLOT] = -1
+                        job_i[jb * N_JI + J_SLOT] = -1
                         nh = _put(h_t, h_i, nh, held, now, E_DEPART, jb, 1)
                         held = False
             nf += 1
@@ -516,11 +516,11 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 continue
             nfr -= 1
             rid = free_r[nfr]
-            req_i[rid, R_CLS] = c
-            req_i[rid, R_DEPTH] = 0
-            req_i[rid, R_GEN] += 1
-            req_i[rid, R_SEQ] += 1
-            req_i[rid, R_DEGRADED] = 0
+            req_i[rid * N_RI + R_CLS] = c
+            req_i[rid * N_RI + R_DEPTH] = 0
+            req_i[rid * N_RI + R_GEN] += 1
+            req_i[rid * N_RI + R_SEQ] += 1
+            req_i[rid * N_RI + R_DEGRADED] = 0
             req_t0[rid] = now
             si[I_LIVE] += 1
             act = 4
@@ -532,22 +532,22 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             held = True  # removed when the event adds one (a replace) or at its end
             if kind == E_DEPART:
                 jb = a
-                s = job_i[jb, J_STATION]
-                sl = job_i[jb, J_SLOT]
+                s = job_i[jb * N_JI + J_STATION]
+                sl = job_i[jb * N_JI + J_SLOT]
                 if sl >= 0:
-                    died = b == 1 or slot_epoch[sl] != job_i[jb, J_EPOCH]
+                    died = b == 1 or slot_epoch[sl] != job_i[jb * N_JI + J_EPOCH]
                 else:
                     died = sl == -1  # -2: an infinite-server delay, -3: a pooled server; neither dies
                 if sl == -3:
                     if st_qlen[s] > 0:  # the server goes straight to the head of the queue
                         nj = st_qhead[s]
                         _warm(job_i, job_f, req_i, req_t0, stack_i, nj)
-                        st_qhead[s] = job_i[nj, J_NEXT]
+                        st_qhead[s] = job_i[nj * N_JI + J_NEXT]
                         st_qlen[s] -= 1
-                        job_i[nj, J_SLOT] = -3
-                        mean = st_mean_w[s] if step_write[job_i[nj, J_STEP]] else st_mean_r[s]
+                        job_i[nj * N_JI + J_SLOT] = -3
+                        mean = st_mean_w[s] if step_write[job_i[nj * N_JI + J_STEP]] else st_mean_r[s]
                         ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                        st_wait_sum[s] += now - job_f[nj, J_TA]
+                        st_wait_sum[s] += now - job_f[nj]
                         st_wait_n[s] += 1
                         st_busy[s, w] += ts
                         nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, nj, 0)
@@ -560,14 +560,14 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         if st_qlen[s] > 0:  # the slot goes straight to the head of the queue
                             nj = st_qhead[s]
                             _warm(job_i, job_f, req_i, req_t0, stack_i, nj)
-                            st_qhead[s] = job_i[nj, J_NEXT]
+                            st_qhead[s] = job_i[nj * N_JI + J_NEXT]
                             st_qlen[s] -= 1
                             slot_busy[sl] = 1
-                            job_i[nj, J_SLOT] = sl
-                            job_i[nj, J_EPOCH] = slot_epoch[sl]
-                            mean = st_mean_w[s] if step_write[job_i[nj, J_STEP]] else st_mean_r[s]
+                            job_i[nj * N_JI + J_SLOT] = sl
+                            job_i[nj * N_JI + J_EPOCH] = slot_epoch[sl]
+                            mean = st_mean_w[s] if step_write[job_i[nj * N_JI + J_STEP]] else st_mean_r[s]
                             ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
-                            st_wait_sum[s] += now - job_f[nj, J_TA]
+                            st_wait_sum[s] += now - job_f[nj]
                             st_wait_n[s] += 1
                             st_busy[s, w] += ts
                             nh = _put(h_t, h_i, nh, held, now + ts, E_DEPART, nj, 0)
@@ -575,8 +575,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         else:
                             free_slots[st_off[s] + st_free_top[s]] = sl
                             st_free_top[s] += 1
-                rid = job_i[jb, J_RID]
-                live = job_i[jb, J_GEN] == req_i[rid, R_GEN]
+                rid = job_i[jb * N_JI + J_RID]
+                live = job_i[jb * N_JI + J_GEN] == req_i[rid * N_RI + R_GEN]
                 errored = False
                 if not died:
                     if sl == -2:
@@ -587,7 +587,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         st_fail_w[s, w] += 1
                     else:
                         st_cnt[s, S_DONE] += 1
-                        st_hist[s, w, _bin(now - job_f[jb, J_TA])] += 1
+                        st_hist[s, w, _bin(now - job_f[jb])] += 1
                 elif sl >= 0:
                     st_cnt[s, S_LOST] += 1
                     st_fail_w[s, w] += 1
@@ -609,8 +609,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     rid = -1
             elif kind == E_ARRIVE:
                 jb = a
-                rid = job_i[jb, J_RID]
-                if job_i[jb, J_GEN] != req_i[rid, R_GEN]:
+                rid = job_i[jb * N_JI + J_RID]
+                if job_i[jb * N_JI + J_GEN] != req_i[rid * N_RI + R_GEN]:
                     free_j[nfj] = jb  # abandoned in flight
                     nfj += 1
                     rid = -1
@@ -628,7 +628,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     hd = tq_head[tq]
                     r = tq_rid[tq, hd]
                     tk = tq_tok[tq, hd]
-                    d = req_i[r, R_DEPTH] - 1
+                    d = req_i[r * N_RI + R_DEPTH] - 1
                     while d >= 0 and stack_i[r, d * N_KI + K_TOK] != tk:
                         d -= 1
                     if d < 0:  # that call is over: drop it
@@ -647,15 +647,15 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         held = False
                         tq_armed[tq] = 1
                     rid = r
-                    req_i[rid, R_DEPTH] = d + 1  # abandon everything below the timed-out call
-                    req_i[rid, R_GEN] += 1  # orphans its job, wherever it is
+                    req_i[rid * N_RI + R_DEPTH] = d + 1  # abandon everything below the timed-out call
+                    req_i[rid * N_RI + R_GEN] += 1  # orphans its job, wherever it is
                     step_cnt[stack_i[rid, d * N_KI + K_STEP], C_TIMEOUTS] += 1
                     act = 2
                     reason = ERR_TIMEOUT
                     break
             else:  # E_RETRY
                 rid = a
-                d = req_i[rid, R_DEPTH] - 1
+                d = req_i[rid * N_RI + R_DEPTH] - 1
                 if d >= 0 and stack_i[rid, d * N_KI + K_TOK] == b:
                     act = 3
                 else:
@@ -670,7 +670,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             # a predictable branch away, not a jump through a table
             if act == 1:
                 # the top call's own service is done: a cache hit ends its subtree, else its children
-                d = req_i[rid, R_DEPTH] - 1
+                d = req_i[rid * N_RI + R_DEPTH] - 1
                 i = stack_i[rid, d * N_KI + K_STEP]
                 if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
                     act = 7
@@ -681,7 +681,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 7:
                 # the call at the top completed successfully
-                d = req_i[rid, R_DEPTH] - 1
+                d = req_i[rid * N_RI + R_DEPTH] - 1
                 i = stack_i[rid, d * N_KI + K_STEP]
                 if not fb:
                     step_cnt[i, C_OK] += 1
@@ -696,7 +696,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         br_ring[bk] = (br_ring[bk] << 1) & ((1 << BREAKER_WINDOW) - 1)
                         if br_n[bk] < BREAKER_WINDOW:
                             br_n[bk] += 1
-                req_i[rid, R_GEN] += 1  # its deadline (if any) is void
+                req_i[rid * N_RI + R_GEN] += 1  # its deadline (if any) is void
                 stack_i[rid, d * N_KI + K_TOK] = -1
                 stack_i[rid, d * N_KI + K_REPS] -= 1
                 if stack_i[rid, d * N_KI + K_REPS] > 0:
@@ -704,16 +704,16 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     stack_i[rid, d * N_KI + K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, (d - 1) * N_KI + K_ATT] == FIRST_PASS else 0
                     act = 3
                     continue
-                req_i[rid, R_DEPTH] = d
+                req_i[rid * N_RI + R_DEPTH] = d
                 if d == 0:
                     # the request is done
-                    c = req_i[rid, R_CLS]
+                    c = req_i[rid * N_RI + R_CLS]
                     lat = now - req_t0[rid]
-                    out = DEGRADED if req_i[rid, R_DEGRADED] == 1 else OK
+                    out = DEGRADED if req_i[rid * N_RI + R_DEGRADED] == 1 else OK
                     cls_out[c, w, out] += 1
                     cls_hist[c, w, _bin(lat)] += 1
                     cls_lat_sum[c] += lat
-                    req_i[rid, R_GEN] += 1
+                    req_i[rid * N_RI + R_GEN] += 1
                     free_r[nfr] = rid
                     nfr += 1
                     si[I_LIVE] -= 1
@@ -724,15 +724,15 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 4:
                 # enter step `i` as the next call of the request (i = the class's root at first)
-                d = req_i[rid, R_DEPTH]
-                i = cls_root[req_i[rid, R_CLS]] if d == 0 else -1
+                d = req_i[rid * N_RI + R_DEPTH]
+                i = cls_root[req_i[rid * N_RI + R_CLS]] if d == 0 else -1
                 if d > 0:
                     i = stack_i[rid, (d - 1) * N_KI + K_STEP] + 1  # first child of the top
                 act = 6  # falls into "enter i or its next sibling" below with i set
             if act == 6:
                 # enter step i, or skip to the next sibling while a step draws zero calls;
                 # when the parent's subtree is exhausted the parent's call is complete
-                d = req_i[rid, R_DEPTH]
+                d = req_i[rid * N_RI + R_DEPTH]
                 end = step_end[stack_i[rid, (d - 1) * N_KI + K_STEP]] if d > 0 else step_end[i]
                 entered = False
                 while i < end:
@@ -743,17 +743,17 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         stack_i[rid, d * N_KI + K_STEP] = i
                         stack_i[rid, d * N_KI + K_REPS] = n
                         stack_i[rid, d * N_KI + K_ATT] = FIRST_PASS if d == 0 or stack_i[rid, (d - 1) * N_KI + K_ATT] == FIRST_PASS else 0
-                        req_i[rid, R_DEPTH] = d + 1
+                        req_i[rid * N_RI + R_DEPTH] = d + 1
                         entered = True
                         break
                     i = step_end[i]
                 if entered:
                     act = 3
                 elif d == 0:  # a root that draws no call: nothing to do, done at once
-                    c = req_i[rid, R_CLS]
+                    c = req_i[rid * N_RI + R_CLS]
                     cls_out[c, w, OK] += 1
                     cls_hist[c, w, 0] += 1
-                    req_i[rid, R_GEN] += 1
+                    req_i[rid * N_RI + R_GEN] += 1
                     free_r[nfr] = rid
                     nfr += 1
                     si[I_LIVE] -= 1
@@ -763,10 +763,10 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 3:
                 # issue (or re-issue) the call at the top of the stack
-                d = req_i[rid, R_DEPTH] - 1
+                d = req_i[rid * N_RI + R_DEPTH] - 1
                 i = stack_i[rid, d * N_KI + K_STEP]
-                req_i[rid, R_SEQ] += 1
-                tok = req_i[rid, R_SEQ]
+                req_i[rid * N_RI + R_SEQ] += 1
+                tok = req_i[rid * N_RI + R_SEQ]
                 stack_i[rid, d * N_KI + K_TOK] = tok
                 stack_i[rid, d * N_KI + K_PROBE] = 0
                 step_cnt[i, C_ATTEMPTS] += 1
@@ -808,11 +808,11 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         tq_armed[tq] = 1
                 nfj -= 1
                 jb = free_j[nfj]
-                job_i[jb, J_RID] = rid
-                job_i[jb, J_GEN] = req_i[rid, R_GEN]
-                job_i[jb, J_STEP] = i
-                job_i[jb, J_STATION] = s
-                job_i[jb, J_SLOT] = -1
+                job_i[jb * N_JI + J_RID] = rid
+                job_i[jb * N_JI + J_GEN] = req_i[rid * N_RI + R_GEN]
+                job_i[jb * N_JI + J_STEP] = i
+                job_i[jb * N_JI + J_STATION] = s
+                job_i[jb * N_JI + J_SLOT] = -1
                 if step_shift[i] > 0.0:
                     nh = _put(h_t, h_i, nh, held, now + step_shift[i], E_ARRIVE, jb, 0)
                     held = False
@@ -822,7 +822,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 5:
                 # arrive at the station: shed, refused, start, queue or reject
-                s = job_i[jb, J_STATION]
+                s = job_i[jb * N_JI + J_STATION]
                 st_cnt[s, S_ARRIVALS] += 1
                 if st_rl_rate[s] > 0.0:
                     st_tokens[s] = min(st_rl_burst[s], st_tokens[s] + (now - st_tok_t[s]) * st_rl_rate[s])
@@ -845,10 +845,10 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 2
                     reason = ERR_DOWN
                     continue
-                job_f[jb, J_TA] = now
+                job_f[jb] = now
                 if st_servers[s] == 0:  # an infinite-server delay: no slot, no wait
-                    job_i[jb, J_SLOT] = -2
-                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    job_i[jb * N_JI + J_SLOT] = -2
+                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_inf[s] += 1
@@ -858,8 +858,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 elif st_slotted[s] == 0 and st_nbusy[s] < st_servers[s]:
                     # no replica fault touches this station: servers are a count, not slots
                     st_nbusy[s] += 1
-                    job_i[jb, J_SLOT] = -3
-                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    job_i[jb * N_JI + J_SLOT] = -3
+                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
@@ -870,9 +870,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     st_free_top[s] -= 1
                     sl = free_slots[st_off[s] + st_free_top[s]]
                     slot_busy[sl] = 1
-                    job_i[jb, J_SLOT] = sl
-                    job_i[jb, J_EPOCH] = slot_epoch[sl]
-                    mean = st_mean_w[s] if step_write[job_i[jb, J_STEP]] else st_mean_r[s]
+                    job_i[jb * N_JI + J_SLOT] = sl
+                    job_i[jb * N_JI + J_EPOCH] = slot_epoch[sl]
+                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
@@ -887,11 +887,11 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 2
                     reason = ERR_REJECTED
                 else:
-                    job_i[jb, J_NEXT] = -1
+                    job_i[jb * N_JI + J_NEXT] = -1
                     if st_qlen[s] == 0:
                         st_qhead[s] = jb
                     else:
-                        job_i[st_qtail[s], J_NEXT] = jb
+                        job_i[st_qtail[s] * N_JI + J_NEXT] = jb
                     st_qtail[s] = jb
                     st_qlen[s] += 1
                     if st_qlen[s] > st_cnt[s, S_QMAX]:
@@ -900,9 +900,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 2 or act == 8:
                 # the top call failed (act 8: refused by an open breaker, no retry)
-                d = req_i[rid, R_DEPTH] - 1
+                d = req_i[rid * N_RI + R_DEPTH] - 1
                 i = stack_i[rid, d * N_KI + K_STEP]
-                req_i[rid, R_GEN] += 1  # orphan whatever of this attempt is still out there
+                req_i[rid * N_RI + R_GEN] += 1  # orphan whatever of this attempt is still out there
                 stack_i[rid, d * N_KI + K_TOK] = -1
                 bk = step_breaker[i]
                 if bk >= 0 and act == 2:
@@ -932,10 +932,10 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                         wait = step_backoff_base[i] * 2.0 ** att
                     elif bo == B_EXP_JITTER:  # full jitter: uniform on [0, base x 2^att]
                         wait = _uniform(dr, di) * step_backoff_base[i] * 2.0 ** att
-                    req_i[rid, R_SEQ] += 1
-                    stack_i[rid, d * N_KI + K_TOK] = req_i[rid, R_SEQ]
+                    req_i[rid * N_RI + R_SEQ] += 1
+                    stack_i[rid, d * N_KI + K_TOK] = req_i[rid * N_RI + R_SEQ]
                     if wait > 0.0:
-                        nh = _put(h_t, h_i, nh, held, now + wait, E_RETRY, rid, req_i[rid, R_SEQ])
+                        nh = _put(h_t, h_i, nh, held, now + wait, E_RETRY, rid, req_i[rid * N_RI + R_SEQ])
                         held = False
                         act = 0
                     else:
@@ -945,22 +945,22 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 if step_fallback[i] == 1:
                     # graceful degradation: the caller serves its fallback and goes on
                     step_cnt[i, C_FALLBACK] += 1
-                    req_i[rid, R_DEGRADED] = 1
+                    req_i[rid * N_RI + R_DEGRADED] = 1
                     stack_i[rid, d * N_KI + K_REPS] = 1
                     fb = True
                     act = 7
                     continue
                 if d == 0:
-                    c = req_i[rid, R_CLS]
+                    c = req_i[rid * N_RI + R_CLS]
                     cls_out[c, w, reason] += 1
-                    req_i[rid, R_GEN] += 1
-                    req_i[rid, R_DEPTH] = 0
+                    req_i[rid * N_RI + R_GEN] += 1
+                    req_i[rid * N_RI + R_DEPTH] = 0
                     free_r[nfr] = rid
                     nfr += 1
                     si[I_LIVE] -= 1
                     act = 0
                 else:
-                    req_i[rid, R_DEPTH] = d  # the caller's own call fails in turn
+                    req_i[rid * N_RI + R_DEPTH] = d  # the caller's own call fails in turn
                     act = 2
                 continue
         if held:  # the event read off the heap added none: remove it now
