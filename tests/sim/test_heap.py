@@ -13,7 +13,7 @@ from tradeoff.sim import core
 
 
 def _heap(capacity: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.zeros(capacity, np.float64), np.zeros((capacity, 2), np.int64)
+    return np.zeros(capacity, np.float64), np.zeros(2 * capacity, np.int64)  # times; two payload words each
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 17, 64, 1000])
@@ -27,7 +27,7 @@ def test_pops_come_out_sorted_with_their_payloads(n):
         size = core._push(h_t, h_i, size, float(t), k % 4, k, 3 * k)
     out = []
     while size:
-        t, a, word = float(h_t[0]), int(h_i[0, 0]), int(h_i[0, 1])
+        t, a, word = float(h_t[0]), int(h_i[0]), int(h_i[1])
         out.append((t, a, word & 3, word >> 2))
         size = core._pop(h_t, h_i, size)
     assert [o[0] for o in out] == sorted(float(t) for t in times)
@@ -53,7 +53,7 @@ def test_an_event_loop_of_pushes_and_pops_matches_heapq():
     for step in range(20_000):
         if not size:
             break
-        t, a = float(h_t[0]), int(h_i[0, 0])
+        t, a = float(h_t[0]), int(h_i[0])
         rt, ra = heapq.heappop(ref)
         assert (t, a) == (rt, ra), step
         assert t >= now
@@ -80,7 +80,7 @@ def test_a_replace_of_the_read_root_matches_heapreplace():
         heapq.heappush(ref, (t, seq))
     now = 0.0
     for seq in range(300, 20_300):
-        t, a = float(h_t[0]), int(h_i[0, 0])
+        t, a = float(h_t[0]), int(h_i[0])
         assert (t, a) == ref[0]
         now = t
         new = now + float(rng.exponential())
@@ -96,6 +96,6 @@ def test_a_replace_of_the_read_root_matches_heapreplace():
         assert size == len(ref)
     out = []
     while size:
-        out.append((float(h_t[0]), int(h_i[0, 0])))
+        out.append((float(h_t[0]), int(h_i[0])))
         size = core._pop(h_t, h_i, size)
     assert out == sorted(ref)

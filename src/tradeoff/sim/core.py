@@ -198,19 +198,20 @@ def bin_edges(b: int) -> tuple[float, float]:
 # W1 +10% inlined).
 @njit(cache=True, inline="always")
 def _push(h_t, h_i, n, t, kind, a, b):
-    """Adds an event to the 4-ary min-heap on h_t (parent of i: (i - 1) // 4)."""
+    """Adds an event to the 4-ary min-heap on h_t (parent of i: (i - 1) // 4); event i's two payload
+    words are h_i[2i] and h_i[2i + 1]."""
     i = n
     while i > 0:
         p = (i - 1) >> 2
         if h_t[p] <= t:
             break
         h_t[i] = h_t[p]
-        h_i[i, 0] = h_i[p, 0]
-        h_i[i, 1] = h_i[p, 1]
+        h_i[2 * i] = h_i[2 * p]
+        h_i[2 * i + 1] = h_i[2 * p + 1]
         i = p
     h_t[i] = t
-    h_i[i, 0] = a
-    h_i[i, 1] = (b << 2) | kind
+    h_i[2 * i] = a
+    h_i[2 * i + 1] = (b << 2) | kind
     return n + 1
 
 
@@ -245,12 +246,12 @@ def _sift(h_t, h_i, n, t, k0, k1):
         if mt >= t:
             break
         h_t[i] = mt
-        h_i[i, 0] = h_i[m, 0]
-        h_i[i, 1] = h_i[m, 1]
+        h_i[2 * i] = h_i[2 * m]
+        h_i[2 * i + 1] = h_i[2 * m + 1]
         i = m
     h_t[i] = t
-    h_i[i, 0] = k0
-    h_i[i, 1] = k1
+    h_i[2 * i] = k0
+    h_i[2 * i + 1] = k1
 
 
 @njit(cache=True, inline="always")
@@ -258,7 +259,7 @@ def _pop(h_t, h_i, n):
     """Removes the root (the caller has read it); returns the new size."""
     n -= 1
     if n > 0:
-        _sift(h_t, h_i, n, h_t[n], h_i[n, 0], h_i[n, 1])
+        _sift(h_t, h_i, n, h_t[n], h_i[2 * n], h_i[2 * n + 1])
     return n
 
 
@@ -526,9 +527,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             act = 4
         else:
             # ---------------------------------------------------------------- a heap event
-            a = h_i[0, 0]
-            kind = h_i[0, 1] & 3
-            b = h_i[0, 1] >> 2
+            a = h_i[0]
+            kind = h_i[1] & 3
+            b = h_i[1] >> 2
             held = True  # removed when the event adds one (a replace) or at its end
             if kind == E_DEPART:
                 jb = a

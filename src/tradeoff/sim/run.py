@@ -590,7 +590,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                     br_state, br_until, br_ring, br_n,
                     tq_t, tq_rid, tq_tok, tq_head, tq_len, tq_armed,
                     req_i.reshape(-1), req_t0, stack_i, free_r, job_i.reshape(-1), job_f.reshape(-1), free_j,
-                    h_t, h_i, next_arr, si, sf,
+                    h_t, h_i.reshape(-1), next_arr, si, sf,
                     cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt,
                     st_fail_w)
             if code == core.DONE:
