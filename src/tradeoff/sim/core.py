@@ -616,7 +616,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     nfj += 1
                     rid = -1
                 else:
-                    act = 5  # arrive at the station (below)
+                    act = 5  # arrive at the station (below), with its station and step
+                    s = job_i[jb * N_JI + J_STATION]
+                    i = job_i[jb * N_JI + J_STEP]
             elif kind == E_TIMER:
                 # the head of timer queue `a` is due. Deadlines of one timeout value are issued in
                 # order, so each queue is a FIFO: calls that ended long ago are dropped as they are
@@ -823,7 +825,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 5:
                 # arrive at the station: shed, refused, start, queue or reject
-                s = job_i[jb * N_JI + J_STATION]
+                # (s and i: the job's station and step, set by act 3 or the E_ARRIVE event)
                 st_cnt[s, S_ARRIVALS] += 1
                 if st_rl_rate[s] > 0.0:
                     st_tokens[s] = min(st_rl_burst[s], st_tokens[s] + (now - st_tok_t[s]) * st_rl_rate[s])
@@ -849,7 +851,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 job_f[jb] = now
                 if st_servers[s] == 0:  # an infinite-server delay: no slot, no wait
                     job_i[jb * N_JI + J_SLOT] = -2
-                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
+                    mean = st_mean_w[s] if step_write[i] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_inf[s] += 1
@@ -860,7 +862,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     # no replica fault touches this station: servers are a count, not slots
                     st_nbusy[s] += 1
                     job_i[jb * N_JI + J_SLOT] = -3
-                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
+                    mean = st_mean_w[s] if step_write[i] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
@@ -873,7 +875,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     slot_busy[sl] = 1
                     job_i[jb * N_JI + J_SLOT] = sl
                     job_i[jb * N_JI + J_EPOCH] = slot_epoch[sl]
-                    mean = st_mean_w[s] if step_write[job_i[jb * N_JI + J_STEP]] else st_mean_r[s]
+                    mean = st_mean_w[s] if step_write[i] else st_mean_r[s]
                     ts = st_lat[s] * _service(dr, di, st_dist[s], mean, st_sigma[s])
                     st_wait_n[s] += 1
                     st_busy[s, w] += ts
