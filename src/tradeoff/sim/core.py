@@ -386,9 +386,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     w = 0
     w_next = 0.0
 
+    code = DONE  # DONE, or what the caller must do before calling again (set just before a break)
     while True:
         if n_ev % ROOM_EVENTS == 0:
-            code = DONE
             if di[0] + DRAW_ROOM > n_draws or di[1] + DRAW_ROOM > n_draws or di[2] + DRAW_ROOM > n_draws:
                 code = REFILL
             else:
@@ -398,13 +398,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 if nfr < R_ROOM or nfj < J_ROOM or nh + HEAP_ROOM > H:
                     code = GROW
             if code != DONE:
-                si[I_HEAP] = nh
-                si[I_FREE_R] = nfr
-                si[I_FREE_J] = nfj
-                si[I_NEXT_FAULT] = nf
-                si[I_EVENTS] = n_ev
-                sf[T_NOW] = now
-                return code
+                break
         # the next thing to happen: a heap event, an external arrival or a fault
         t_heap = h_t[0] if nh > 0 else np.inf
         # (comparisons, not min(): in a function this large numba's min() stays an out-of-line call)
@@ -415,13 +409,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             break
         if t_fault <= t_heap and t_fault <= t_arr and nh + HEAP_ROOM + st_qlen[fault_station[nf]] > H:
             code = GROW  # a fault may queue a station's whole queue as zero-delay departures
-            si[I_HEAP] = nh
-            si[I_FREE_R] = nfr
-            si[I_FREE_J] = nfj
-            si[I_NEXT_FAULT] = nf
-            si[I_EVENTS] = n_ev
-            sf[T_NOW] = now
-            return code
+            break
         n_ev += 1
         now = t
         x = now * inv_window
@@ -975,4 +963,4 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     si[I_NEXT_FAULT] = nf
     si[I_EVENTS] = n_ev
     sf[T_NOW] = now
-    return DONE
+    return code
