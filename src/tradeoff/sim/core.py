@@ -27,7 +27,8 @@ The world it simulates
 
 Event kinds in the heap: a job's departure, a job's arrival after a network delay, a call's
 deadline, a retry after backoff. External arrivals and faults are kept outside the heap (a
-next-time per class, a sorted fault list), so W1 costs one heap push and pop per station visit.
+next-time per class, a sorted fault list), so W1 costs one heap event per station visit; a departure
+that starts the request's next call replaces the root it was read from (one pass down the heap).
 The heap is 4-ary (half the levels of a binary heap, a node's four children side by side, the
 smallest picked with selects): with 100x the servers it holds ~1,000 events and a binary heap's
 mispredicted child choices cost a third of the run.
@@ -110,7 +111,7 @@ N_RI = 5
 # job int columns
 J_RID, J_GEN, J_STEP, J_NEXT, J_SLOT, J_EPOCH, J_STATION = range(7)
 N_JI = 8  # one spare: a row is a power of two, its index a shift
-# job float columns
+# job float column (job_f is one value per job)
 J_TA = 0  # when the job reached its station
 # stack int columns (per request, per depth)
 K_STEP, K_REPS, K_ATT, K_TOK, K_PROBE = range(5)
