@@ -111,8 +111,6 @@ N_RI = 5
 # job int columns
 J_RID, J_GEN, J_STEP, J_NEXT, J_SLOT, J_EPOCH, J_STATION = range(7)
 N_JI = 8  # one spare: a row is a power of two, its index a shift
-# job float column (job_f is one value per job)
-J_TA = 0  # when the job reached its station
 # stack int columns (per request, per depth)
 K_STEP, K_REPS, K_ATT, K_TOK, K_PROBE = range(5)
 N_KI = 5

@@ -544,7 +544,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
     stack_i = np.zeros((R, depth * core.N_KI), i8)  # row rid: its calls' columns, depth after depth
     free_r = np.arange(R, dtype=i8)[::-1].copy()
     job_i = np.zeros((J, core.N_JI), i8)
-    job_f = np.zeros((J, 1), f8)
+    job_f = np.zeros(J, f8)  # when each job reached its station
     free_j = np.arange(J, dtype=i8)[::-1].copy()
     h_t = np.zeros(H, f8)
     h_i = np.zeros((H, 2), i8)
@@ -579,8 +579,8 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                     dr, di, t_slice, duration, window,
                     arr["st_servers"], arr["st_conc"], arr["st_off"], arr["st_qlimit"], st_dist, arr["st_mean_r"],
                     arr["st_mean_w"], st_sigma, arr["st_rl_rate"], arr["st_rl_burst"],
-                    arr["step_station"], arr["step_calls_n"], arr["step_calls_p"], arr["step_end"], arr["step_hit"], arr["step_shift"],
-                    arr["step_write"], arr["step_timeout"], arr["step_retries"], arr["step_backoff"],
+                    arr["step_station"], arr["step_calls_n"], arr["step_calls_p"], arr["step_end"], arr["step_hit"],
+                    arr["step_shift"], arr["step_write"], arr["step_timeout"], arr["step_retries"], arr["step_backoff"],
                     arr["step_backoff_base"], arr["step_breaker"], arr["step_fallback"], arr["step_alt"],
                     arr["step_alt_p"], step_tq,
                     cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
@@ -589,7 +589,7 @@ def run_model(model: SimModel, load: float = 1.0, duration: float = 60.0, seed: 
                     st_tokens, st_tok_t, st_qhead, st_qtail, st_qlen, st_inf, st_slotted, st_nbusy,
                     br_state, br_until, br_ring, br_n,
                     tq_t, tq_rid, tq_tok, tq_head, tq_len, tq_armed,
-                    req_i.reshape(-1), req_t0, stack_i, free_r, job_i.reshape(-1), job_f.reshape(-1), free_j,
+                    req_i.reshape(-1), req_t0, stack_i, free_r, job_i.reshape(-1), job_f, free_j,
                     h_t, h_i.reshape(-1), next_arr, si, sf,
                     cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt,
                     st_fail_w)
