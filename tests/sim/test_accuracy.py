@@ -119,7 +119,9 @@ def test_mm4_utilisation_is_rho(mm4):
 
 @pytest.fixture(scope="module")
 def mm1():
-    return run("mm1.design.yaml", 800.0)
+    # 2e6: at rho 0.8 the per-window p99 of one queue swings widely (long busy periods), and at 1e6
+    # some seeds leave the margin just wider than 10% of the value (the test's own power check)
+    return run("mm1.design.yaml", 800.0, requests=2e6)
 
 
 def test_mm1_mean_wait(mm1):

@@ -325,13 +325,15 @@ def _rate_factor(prof_t, prof_f, lo, hi, t):
 
 
 @njit(cache=True, inline="always")
-def _next_arrival(dr, di, rate, fmax, prof_t, prof_f, lo, hi, tn, t_end):
+def _next_arrival(dr, di, gap, fmax, prof_t, prof_f, lo, hi, tn, t_end):
     """The next arrival after tn of a Poisson process whose rate is rate x the profile's factor:
-    thinning (Lewis and Shedler 1979) against the profile's largest factor fmax."""
-    if rate <= 0.0:
+    thinning (Lewis and Shedler 1979) against the profile's largest factor fmax. `gap` is the mean
+    gap at that largest rate, 1 / (rate x fmax), or 0 for a class with no arrivals (a multiply:
+    the next arrival's time is on the chain that picks the next event, and a divide is ~4x slower)."""
+    if gap <= 0.0:
         return np.inf
     while True:
-        tn += _expo(dr, di) / (rate * fmax)
+        tn += _expo(dr, di) * gap
         if tn >= t_end:
             return tn
         if hi - lo <= 1 or _uniform(dr, di) * fmax <= _rate_factor(prof_t, prof_f, lo, hi, tn):
@@ -348,7 +350,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         step_station, step_calls_n, step_calls_p, step_end, step_hit, step_shift, step_write, step_timeout,
         step_retries, step_backoff, step_backoff_base, step_breaker, step_fallback, step_alt, step_alt_p, step_tq,
         # classes
-        cls_rate, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
+        cls_gap, cls_root, cls_prof_lo, cls_prof_hi, cls_fmax, prof_t, prof_f,
         # faults (sorted by time)
         fault_t, fault_kind, fault_station, fault_a, fault_x,
         # dynamic state
@@ -361,7 +363,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         # outputs
         cls_out, cls_hist, cls_lat_sum, st_cnt, st_busy, st_hist, st_wait_sum, st_wait_n, step_cnt, st_fail_w,
 ):
-    n_cls = cls_rate.shape[0]
+    n_cls = cls_gap.shape[0]
     n_win = cls_out.shape[1]
     nh = si[I_HEAP]
     nfr = si[I_FREE_R]
@@ -373,7 +375,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
     H = h_t.shape[0]
     for c in range(n_cls):
         if next_arr[c] < 0.0:  # not primed yet
-            next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
+            next_arr[c] = _next_arrival(dr, di, cls_gap[c], cls_fmax[c], prof_t, prof_f,
                                         cls_prof_lo[c], cls_prof_hi[c], now, t_final)
 
     n_draws = dr.shape[1]
@@ -493,7 +495,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         if t_arr < t_heap:
             # ---------------------------------------------------------------- a new request
             c = c_arr
-            next_arr[c] = _next_arrival(dr, di, cls_rate[c], cls_fmax[c], prof_t, prof_f,
+            next_arr[c] = _next_arrival(dr, di, cls_gap[c], cls_fmax[c], prof_t, prof_f,
                                         cls_prof_lo[c], cls_prof_hi[c], now, t_final)
             c_arr, t_arr = _earliest(next_arr)
             if si[I_LIVE] >= si[I_MAX_LIVE]:
