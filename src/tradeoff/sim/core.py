@@ -425,6 +425,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
         # these are set by a handler that needs the request walker below
         act = 0  # see the walker below
         rid = -1
+        d = 0  # the walker's depth and step (see the walker)
+        i = 0
+        end = 0
         reason = 0
         fb = False  # the completing call failed and its fallback served
         held = False  # the heap's root is read and not yet removed
@@ -513,7 +516,10 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
             req_i[rid * N_RI + R_DEGRADED] = 0
             req_t0[rid] = now
             si[I_LIVE] += 1
-            act = 4
+            d = 0  # enter the class's root call, at depth 0
+            i = cls_root[c]
+            end = step_end[i]
+            act = 6
         else:
             # ---------------------------------------------------------------- a heap event
             a = h_i[0]
@@ -587,6 +593,9 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 free_j[nfj] = jb
                 nfj += 1
                 if live:
+                    # a live job is the top call's current attempt: its step is the top's
+                    d = req_i[rid * N_RI + R_DEPTH] - 1
+                    i = job_i[jb * N_JI + J_STEP]
                     if died:
                         act = 2
                         reason = ERR_DOWN
@@ -608,6 +617,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 5  # arrive at the station (below), with its station and step
                     s = job_i[jb * N_JI + J_STATION]
                     i = job_i[jb * N_JI + J_STEP]
+                    d = req_i[rid * N_RI + R_DEPTH] - 1
             elif kind == E_TIMER:
                 # the head of timer queue `a` is due. Deadlines of one timeout value are issued in
                 # order, so each queue is a FIFO: calls that ended long ago are dropped as they are
@@ -641,7 +651,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     rid = r
                     req_i[rid * N_RI + R_DEPTH] = d + 1  # abandon everything below the timed-out call
                     req_i[rid * N_RI + R_GEN] += 1  # orphans its job, wherever it is
-                    step_cnt[stack_i[rid, d * N_KI + K_STEP], C_TIMEOUTS] += 1
+                    i = stack_i[rid, d * N_KI + K_STEP]
+                    step_cnt[i, C_TIMEOUTS] += 1
                     act = 2
                     reason = ERR_TIMEOUT
                     break
@@ -649,32 +660,35 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                 rid = a
                 d = req_i[rid * N_RI + R_DEPTH] - 1
                 if d >= 0 and stack_i[rid, d * N_KI + K_TOK] == b:
+                    i = stack_i[rid, d * N_KI + K_STEP]
                     act = 3
                 else:
                     rid = -1
 
         # -------------------------------------------------------------------- the request walker
         # act: 1 service done at the top call, 2 the top call failed (reason), 3 (re)issue the top
-        # call, 4 enter the class's root step, 5 a job reached its station after a network delay
+        # call, 5 a job reached its station after a network delay, 6 enter a call, 7 the top call is
+        # complete, 8 the top call was refused by its open breaker. Acts 1, 2, 3, 7 and 8 start with
+        # d = the top call's depth and i = its step; act 6 with d = the depth the call would take,
+        # i = the step to try and `end` = where its parent's subtree ends; act 5 with s, i and jb.
+        # They are handed on in locals, not read back from the rows just written: those loads sat
+        # on the chain of dependent loads an event follows.
         while act != 0:
-            # the blocks are in the order a request usually goes through them (1 -> 7, 4 -> 6 -> 3 -> 5),
+            # the blocks are in the order a request usually goes through them (1 -> 7, 6 -> 3 -> 5),
             # each falling through to the next check rather than back to the top: the next block is
             # a predictable branch away, not a jump through a table
             if act == 1:
                 # the top call's own service is done: a cache hit ends its subtree, else its children
-                d = req_i[rid * N_RI + R_DEPTH] - 1
-                i = stack_i[rid, d * N_KI + K_STEP]
                 if step_end[i] == i + 1 or (step_hit[i] > 0.0 and _uniform(dr, di) < step_hit[i]):
                     act = 7
                 else:
+                    end = step_end[i]  # its first child, one level down
                     i = i + 1
+                    d = d + 1
                     act = 6
-                    # act 6 reads the parent's end from the stack top, which is this call: right
 
             if act == 7:
                 # the call at the top completed successfully
-                d = req_i[rid * N_RI + R_DEPTH] - 1
-                i = stack_i[rid, d * N_KI + K_STEP]
                 if not fb:
                     step_cnt[i, C_OK] += 1
                 bk = step_breaker[i] if not fb else -1
@@ -711,21 +725,13 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     si[I_LIVE] -= 1
                     act = 0
                 else:
-                    i = step_end[i]  # next sibling under the (new) top
+                    i = step_end[i]  # next sibling under the (new) top, which ends where its parent's subtree does
+                    end = step_end[stack_i[rid, (d - 1) * N_KI + K_STEP]]
                     act = 6
 
-            if act == 4:
-                # enter step `i` as the next call of the request (i = the class's root at first)
-                d = req_i[rid * N_RI + R_DEPTH]
-                i = cls_root[req_i[rid * N_RI + R_CLS]] if d == 0 else -1
-                if d > 0:
-                    i = stack_i[rid, (d - 1) * N_KI + K_STEP] + 1  # first child of the top
-                act = 6  # falls into "enter i or its next sibling" below with i set
             if act == 6:
                 # enter step i, or skip to the next sibling while a step draws zero calls;
                 # when the parent's subtree is exhausted the parent's call is complete
-                d = req_i[rid * N_RI + R_DEPTH]
-                end = step_end[stack_i[rid, (d - 1) * N_KI + K_STEP]] if d > 0 else step_end[i]
                 entered = False
                 while i < end:
                     n = step_calls_n[i]
@@ -751,12 +757,12 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     si[I_LIVE] -= 1
                     act = 0
                 else:
-                    act = 7  # the parent's call is complete
+                    d = d - 1  # the parent's call is complete
+                    i = stack_i[rid, d * N_KI + K_STEP]
+                    act = 7
 
             if act == 3:
                 # issue (or re-issue) the call at the top of the stack
-                d = req_i[rid * N_RI + R_DEPTH] - 1
-                i = stack_i[rid, d * N_KI + K_STEP]
                 req_i[rid * N_RI + R_SEQ] += 1
                 tok = req_i[rid * N_RI + R_SEQ]
                 stack_i[rid, d * N_KI + K_TOK] = tok
@@ -892,8 +898,6 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
 
             if act == 2 or act == 8:
                 # the top call failed (act 8: refused by an open breaker, no retry)
-                d = req_i[rid * N_RI + R_DEPTH] - 1
-                i = stack_i[rid, d * N_KI + K_STEP]
                 req_i[rid * N_RI + R_GEN] += 1  # orphan whatever of this attempt is still out there
                 stack_i[rid, d * N_KI + K_TOK] = -1
                 bk = step_breaker[i]
@@ -953,6 +957,8 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 0
                 else:
                     req_i[rid * N_RI + R_DEPTH] = d  # the caller's own call fails in turn
+                    d = d - 1
+                    i = stack_i[rid, d * N_KI + K_STEP]
                     act = 2
                 continue
         if held:  # the event read off the heap added none: remove it now
