@@ -962,7 +962,12 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     act = 2
                 continue
         if held:  # the event read off the heap added none: remove it now
-            nh = _pop(h_t, h_i, nh)
+            # (_pop written out: numba inlining _pop, which inlines _sift in turn, keeps an atomic
+            # incref and decref of h_t and h_i around it, four locked instructions per pop that
+            # wait for every pending store; one level of inlining, as in _put, has none)
+            nh -= 1
+            if nh > 0:
+                _sift(h_t, h_i, nh, h_t[nh], h_i[2 * nh], h_i[2 * nh + 1])
 
     si[I_HEAP] = nh
     si[I_FREE_R] = nfr
