@@ -421,8 +421,11 @@ class _Prefetch:
 
 
 def _grow(a: np.ndarray, n: int, fill=0) -> np.ndarray:
+    """`a` with room for n rows, the new ones set to `fill`. Zeros come from np.zeros, whose fresh
+    pages the OS maps only when first written: a pool that doubles touches only the rows it uses
+    (np.full writes every page at once, and a page fault is the cost that counts under overload)."""
     shape = (n, *a.shape[1:])
-    b = np.full(shape, fill, a.dtype)
+    b = np.zeros(shape, a.dtype) if fill == 0 else np.full(shape, fill, a.dtype)
     b[: a.shape[0]] = a
     return b
 
