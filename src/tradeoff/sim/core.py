@@ -255,7 +255,8 @@ def _sift(h_t, h_i, n, t, k0, k1):
 
 @njit(cache=True, inline="always")
 def _pop(h_t, h_i, n):
-    """Removes the root (the caller has read it); returns the new size."""
+    """Removes the root (the caller has read it); returns the new size. (run() writes this out:
+    numba inlining it, with _sift inlined inside, keeps atomic reference counts around it.)"""
     n -= 1
     if n > 0:
         _sift(h_t, h_i, n, h_t[n], h_i[2 * n], h_i[2 * n + 1])
@@ -725,7 +726,7 @@ def run(  # noqa: PLR0913, PLR0915 - one loop over flat arrays is the point
                     si[I_LIVE] -= 1
                     act = 0
                 else:
-                    i = step_end[i]  # next sibling under the (new) top, which ends where its parent's subtree does
+                    i = step_end[i]  # the next sibling, under the (new) top: its subtree ends where the top's does
                     end = step_end[stack_i[rid, (d - 1) * N_KI + K_STEP]]
                     act = 6
 
