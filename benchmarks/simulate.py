@@ -121,12 +121,13 @@ def _simulator(tool: str):
     return simulate
 
 
-def worker(tool: str, case: str, duration: float, repeat: int) -> dict:
+def worker(tool: str, case: str, duration: float) -> dict:
+    """One round of one tool: a small warm-up run, then the timed run (combine() takes the median
+    over rounds)."""
     run = _simulator(tool)
     run(case_spec(case, duration * WARMUP))
-    runs = [run(case_spec(case, duration)) for _ in range(repeat)]
-    out = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]  # the median run (same seed: same counts)
-    out.update(tool=tool, case=case, duration=duration, walls=[r["wall"] for r in runs])
+    out = run(case_spec(case, duration))
+    out.update(tool=tool, case=case, duration=duration)
     return out
 
 
@@ -178,9 +179,8 @@ def combine(runs: list[dict], base: list[dict] | None) -> dict:
     return out
 
 
-def run_worker(tool: str, case: str, duration: float, repeat: int) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, case, "--duration", repr(duration),
-           "--repeat", str(repeat)]
+def run_worker(tool: str, case: str, duration: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, case, "--duration", repr(duration)]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     total = time.perf_counter() - t
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         if case == "profile":
             print(profile_tradeoff(args.duration))
             return 0
-        print(json.dumps(worker(tool, case, args.duration, args.repeat)))
+        print(json.dumps(worker(tool, case, args.duration)))
         return 0
 
     tools = [t for t in args.tools.split(",") if t]
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         rounds = {tool: [] for tool in tools}
         for k in range(args.repeat):
             for tool in tools:
-                r = run_worker(tool, case, DURATION[tool][case] * args.scale, 1)
+                r = run_worker(tool, case, DURATION[tool][case] * args.scale)
                 rounds[tool].append(r)
                 what = r.get("error") or f"{_rate(r):,.0f} customers/s ({r['process_s']:.1f} s in all)"
                 print(f"  round {k + 1}: {tool} {case}: {what}", flush=True)
